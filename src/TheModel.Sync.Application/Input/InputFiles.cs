@@ -1,0 +1,363 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace TheModel.Sync.Application.Input;
+
+public enum InputFormat
+{
+    JsonLines,
+    Csv,
+}
+
+/// <summary>One record of an input file: its first line number and its keys and values, or why it could not be read.</summary>
+public sealed class InputRecord
+{
+    public required long Line { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, RawValue>> Values { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    /// <summary>The record's text as read (for the rejects file).</summary>
+    public required string Text { get; init; }
+}
+
+/// <summary>
+/// Streams the records of a JSON Lines or CSV file (section 13). Records are read one at a time so that memory does
+/// not grow with the file; a record that cannot be parsed is returned with its error and reading goes on.
+/// </summary>
+public static class InputFiles
+{
+    public static InputFormat Detect(string path)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is ".csv")
+        {
+            return InputFormat.Csv;
+        }
+
+        if (ext is ".jsonl" or ".ndjson" or ".json")
+        {
+            return InputFormat.JsonLines;
+        }
+
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        int c;
+        while ((c = reader.Read()) >= 0 && char.IsWhiteSpace((char)c))
+        {
+        }
+
+        return c == '{' ? InputFormat.JsonLines : InputFormat.Csv;
+    }
+
+    public static IEnumerable<InputRecord> Read(string path) =>
+        Detect(path) == InputFormat.Csv ? ReadCsv(path) : ReadJsonLines(path);
+
+    public static IEnumerable<InputRecord> ReadJsonLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        foreach (var record in ReadJsonLines(stream))
+        {
+            yield return record;
+        }
+    }
+
+    public static IEnumerable<InputRecord> ReadJsonLines(Stream stream)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            var filled = 0;
+            long line = 0;
+            var first = true;
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = stream.Read(buffer, filled, buffer.Length - filled);
+                filled += read;
+                var start = 0;
+                if (first && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+                {
+                    start = 3;
+                }
+
+                first = false;
+                while (true)
+                {
+                    var nl = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+                    if (nl < 0)
+                    {
+                        break;
+                    }
+
+                    line++;
+                    var record = ParseJsonLine(buffer.AsSpan(start, nl - start), line);
+                    start = nl + 1;
+                    if (record is not null)
+                    {
+                        yield return record;
+                    }
+                }
+
+                if (read == 0)
+                {
+                    if (start < filled)
+                    {
+                        line++;
+                        var record = ParseJsonLine(buffer.AsSpan(start, filled - start), line);
+                        if (record is not null)
+                        {
+                            yield return record;
+                        }
+                    }
+
+                    yield break;
+                }
+
+                buffer.AsSpan(start, filled - start).CopyTo(buffer);
+                filled -= start;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static InputRecord? ParseJsonLine(ReadOnlySpan<byte> bytes, long line)
+    {
+        if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
+        {
+            bytes = bytes[..^1];
+        }
+
+        var blank = true;
+        foreach (var b in bytes)
+        {
+            if (b is not ((byte)' ' or (byte)'\t'))
+            {
+                blank = false;
+                break;
+            }
+        }
+
+        if (blank)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new InputRecord { Line = line, Error = "expected a JSON object", Text = Encoding.UTF8.GetString(bytes) };
+            }
+
+            var values = ReadObject(ref reader);
+            if (!AtEnd(ref reader))
+            {
+                return new InputRecord { Line = line, Error = "unexpected text after the JSON object", Text = Encoding.UTF8.GetString(bytes) };
+            }
+
+            return new InputRecord { Line = line, Values = values, Text = Encoding.UTF8.GetString(bytes) };
+        }
+        catch (JsonException ex)
+        {
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return new InputRecord { Line = line, Error = "invalid JSON: " + (cut > 0 ? message[..cut] : message), Text = Encoding.UTF8.GetString(bytes) };
+        }
+    }
+
+    private static bool AtEnd(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            // The reader refuses a second value on the line; that is the same mistake.
+            return false;
+        }
+    }
+
+    private static List<KeyValuePair<string, RawValue>> ReadObject(ref Utf8JsonReader reader)
+    {
+        var values = new List<KeyValuePair<string, RawValue>>(16);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            values.Add(new(key, ReadValue(ref reader)));
+        }
+
+        return values;
+    }
+
+    private static RawValue ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return RawValue.OfString(reader.GetString()!);
+            case JsonTokenType.Number:
+                return RawValue.OfNumber(reader.GetDouble(), Encoding.UTF8.GetString(reader.ValueSpan));
+            case JsonTokenType.True:
+                return RawValue.OfBool(true);
+            case JsonTokenType.False:
+                return RawValue.OfBool(false);
+            case JsonTokenType.StartArray:
+                var items = new List<RawValue>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadValue(ref reader));
+                }
+
+                return RawValue.OfArray(items);
+            case JsonTokenType.StartObject:
+                return RawValue.OfObject(ReadObject(ref reader));
+            default:
+                return RawValue.Null;
+        }
+    }
+
+    public static IEnumerable<InputRecord> ReadCsv(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        foreach (var record in ReadCsv(reader))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>RFC 4180: comma-separated, double quotes around fields with commas, quotes or line breaks, <c>""</c> for a quote.</summary>
+    public static IEnumerable<InputRecord> ReadCsv(TextReader reader)
+    {
+        string[]? header = null;
+        long line = 0;
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var raw = new StringBuilder();
+        while (true)
+        {
+            var text = reader.ReadLine();
+            if (text is null)
+            {
+                yield break;
+            }
+
+            line++;
+            var startLine = line;
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            fields.Clear();
+            raw.Clear();
+            raw.Append(text);
+            string? error = null;
+            sb.Clear();
+            var inQuotes = false;
+            var i = 0;
+            while (true)
+            {
+                if (i >= text.Length)
+                {
+                    if (inQuotes)
+                    {
+                        var next = reader.ReadLine();
+                        if (next is null)
+                        {
+                            error = "a quoted field is not closed";
+                            break;
+                        }
+
+                        line++;
+                        sb.Append('\n');
+                        raw.Append('\n').Append(next);
+                        text = next;
+                        i = 0;
+                        continue;
+                    }
+
+                    fields.Add(sb.ToString());
+                    break;
+                }
+
+                var c = text[i];
+                if (inQuotes)
+                {
+                    if (c == '"')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '"')
+                        {
+                            sb.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        inQuotes = false;
+                        i++;
+                        continue;
+                    }
+
+                    sb.Append(c);
+                    i++;
+                    continue;
+                }
+
+                if (c == '"' && sb.Length == 0)
+                {
+                    inQuotes = true;
+                }
+                else if (c == ',')
+                {
+                    fields.Add(sb.ToString());
+                    sb.Clear();
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+
+                i++;
+            }
+
+            if (header is null)
+            {
+                header = [.. fields.Select(f => f.Trim())];
+                continue;
+            }
+
+            if (error is null && fields.Count != header.Length)
+            {
+                error = $"expected {header.Length} fields as in the header, found {fields.Count}";
+            }
+
+            if (error is not null)
+            {
+                yield return new InputRecord { Line = startLine, Error = error, Text = raw.ToString() };
+                continue;
+            }
+
+            var values = new List<KeyValuePair<string, RawValue>>(header.Length);
+            for (var k = 0; k < header.Length; k++)
+            {
+                values.Add(new(header[k], fields[k].Length == 0 ? RawValue.Null : RawValue.OfString(fields[k])));
+            }
+
+            yield return new InputRecord { Line = startLine, Values = values, Text = raw.ToString() };
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using TheModel.Sync.Application.Output;
+using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Model;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Application.Simulation;
+
+public sealed class SimulationOptions
+{
+    public required RuleSet Rules { get; init; }
+
+    public required string PeoplePath { get; init; }
+
+    public string? AccountsPath { get; init; }
+
+    public string? OpportunitiesPath { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public required string OutPath { get; init; }
+
+    /// <summary>Reports (persons done, persons in all) now and then.</summary>
+    public Action<long, long>? Progress { get; init; }
+}
+
+public sealed class SimulationResult
+{
+    public long Persons { get; set; }
+
+    public long Assigned { get; set; }
+
+    public long Kept { get; set; }
+
+    public long Accounts { get; set; }
+
+    public long Opportunities { get; set; }
+
+    public List<InputReject> Rejects { get; } = [];
+
+    /// <summary>Rejected lines in all (the list keeps the first thousand).</summary>
+    public long RejectCount { get; set; }
+
+    public string? RejectsPath { get; set; }
+
+    public SortedDictionary<string, long> ByRule { get; } = new(StringComparer.Ordinal);
+
+    public TimeSpan Elapsed { get; set; }
+}
+
+/// <summary>
+/// <c>simulate</c>: every person of a file evaluated at one time T, in file order, one decision per output line.
+/// Two passes over the file: the first seeds the routing state from the input, the second evaluates. Reading and
+/// parsing run on one thread, evaluation and writing on another, so memory stays flat however long the file is.
+/// </summary>
+public static class Simulator
+{
+    private const int BatchSize = 512;
+    private const int KeptRejects = 1000;
+
+    /// <summary>The rejects file beside an output file: <c>decisions.jsonl</c> → <c>decisions.rejects.jsonl</c>.</summary>
+    public static string RejectsPathFor(string outPath)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+        var name = Path.GetFileNameWithoutExtension(outPath);
+        return Path.Combine(dir, name + ".rejects.jsonl");
+    }
+
+    public static async Task<SimulationResult> RunAsync(SimulationOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = new SimulationResult();
+        var rejectsPath = RejectsPathFor(options.OutPath);
+        if (File.Exists(rejectsPath))
+        {
+            File.Delete(rejectsPath);
+        }
+
+        var fileRejects = new List<InputReject>();
+        var accounts = options.AccountsPath is null ? [] : PersonSource.ReadAccounts(options.AccountsPath, fileRejects);
+        result.Accounts = accounts.Count;
+        if (options.OpportunitiesPath is not null)
+        {
+            result.Opportunities = PersonSource.ReadOpportunities(options.OpportunitiesPath, fileRejects).Count;
+        }
+
+        var session = new SimulationSession(options.Rules, accounts);
+
+        // Pass 1: seed open counts and account ownership from the input as it stands.
+        long total = 0;
+        foreach (var (person, _) in PersonSource.ReadPersons(options.PeoplePath))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (person is not null)
+            {
+                session.Seed(person);
+                total++;
+            }
+        }
+
+        await using var rejectsWriter = new RejectsWriter(rejectsPath);
+        foreach (var r in fileRejects)
+        {
+            Reject(result, rejectsWriter, r);
+        }
+
+        // Pass 2: evaluate in file order.
+        var channel = Channel.CreateBounded<List<(Person? Person, InputReject? Reject)>>(new BoundedChannelOptions(8)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var producer = Task.Run(() => Produce(options.PeoplePath, channel.Writer, cancellationToken), cancellationToken);
+
+        await using (var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
+        {
+            var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            long done = 0;
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                foreach (var (person, reject) in batch)
+                {
+                    if (reject is not null)
+                    {
+                        Reject(result, rejectsWriter, reject);
+                        continue;
+                    }
+
+                    var decision = session.Evaluate(person!, options.At);
+                    DecisionJson.Write(json, decision);
+                    json.Flush();
+                    json.Reset();
+                    output.WriteByte((byte)'\n');
+                    Count(result, decision);
+                    done++;
+                }
+
+                options.Progress?.Invoke(done, total);
+            }
+
+            await producer;
+            await output.FlushAsync(cancellationToken);
+        }
+
+        result.RejectsPath = result.RejectCount > 0 ? rejectsPath : null;
+        result.Elapsed = clock.Elapsed;
+        return result;
+    }
+
+    private static async Task Produce(string path, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<(Person?, InputReject?)>(BatchSize);
+            foreach (var item in PersonSource.ReadPersons(path))
+            {
+                batch.Add(item);
+                if (batch.Count == BatchSize)
+                {
+                    await writer.WriteAsync(batch, ct);
+                    batch = new List<(Person?, InputReject?)>(BatchSize);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await writer.WriteAsync(batch, ct);
+            }
+
+            writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            writer.Complete(ex);
+            throw;
+        }
+    }
+
+    private static void Count(SimulationResult result, Decision decision)
+    {
+        result.Persons++;
+        if (decision.Outcome == DecisionOutcome.Assigned)
+        {
+            result.Assigned++;
+        }
+        else
+        {
+            result.Kept++;
+        }
+
+        var key = decision.Rule ?? "(" + (decision.Because ?? "none") + ")";
+        result.ByRule[key] = result.ByRule.GetValueOrDefault(key) + 1;
+    }
+
+    private static void Reject(SimulationResult result, RejectsWriter writer, InputReject reject)
+    {
+        result.RejectCount++;
+        if (result.Rejects.Count < KeptRejects)
+        {
+            result.Rejects.Add(reject);
+        }
+
+        writer.Write(reject);
+    }
+
+    /// <summary>Writes rejected lines as JSON Lines; the file is created only when there is a reject.</summary>
+    private sealed class RejectsWriter(string path) : IAsyncDisposable
+    {
+        private StreamWriter? _writer;
+
+        public void Write(InputReject reject)
+        {
+            _writer ??= new StreamWriter(path, false, new UTF8Encoding(false));
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms))
+            {
+                w.WriteStartObject();
+                w.WriteString("file", reject.File);
+                w.WriteNumber("line", reject.Line);
+                w.WriteString("reason", reject.Reason);
+                w.WriteString("input", reject.Text);
+                w.WriteEndObject();
+            }
+
+            _writer.WriteLine(Encoding.UTF8.GetString(ms.ToArray()));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+            }
+        }
+    }
+}

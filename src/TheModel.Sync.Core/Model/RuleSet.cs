@@ -1,0 +1,233 @@
+using TheModel.Sync.Core.Calendars;
+using TheModel.Sync.Core.Conditions;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Core.Model;
+
+/// <summary>
+/// A compiled, immutable routing configuration: everything the engine needs, with references resolved.
+/// Built only by the config compiler, after validation has passed.
+/// </summary>
+public sealed class RuleSet
+{
+    private readonly Dictionary<string, Member> _membersById;
+    private readonly Dictionary<string, Team> _teamsById;
+    private readonly Dictionary<string, OwnerQueue> _queuesByKey;
+    private readonly Dictionary<string, Member> _membersByCrmId;
+    private readonly Dictionary<string, OwnerQueue> _queuesByCrmId;
+
+    public RuleSet(
+        string version,
+        IReadOnlyList<BusinessCalendar> calendars,
+        IReadOnlyList<Team> teams,
+        IReadOnlyList<OwnerQueue> queues,
+        IReadOnlyList<NamedList> lists,
+        MatchingOptions matching,
+        IReadOnlyList<Segment> segments,
+        Scoring scoring,
+        IReadOnlyList<RoutingRule> routing,
+        IReadOnlyList<SlaRule> slas,
+        IReadOnlyList<RecycleRule> recycle,
+        IReadOnlyList<CrmMapping> crms)
+    {
+        Version = version;
+        Calendars = calendars;
+        Teams = teams;
+        Members = [.. teams.SelectMany(t => t.Members).OrderBy(m => m.Index)];
+        Queues = queues;
+        Lists = lists;
+        Matching = matching;
+        Segments = segments;
+        Scoring = scoring;
+        Routing = routing;
+        Slas = slas;
+        Recycle = recycle;
+        Crms = crms;
+        _membersById = Members.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        _teamsById = teams.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        _queuesByKey = queues.ToDictionary(q => q.Key, StringComparer.Ordinal);
+        _membersByCrmId = new Dictionary<string, Member>(StringComparer.Ordinal);
+        _queuesByCrmId = new Dictionary<string, OwnerQueue>(StringComparer.Ordinal);
+        foreach (var m in Members)
+        {
+            if (m.SalesforceId is { } sf)
+            {
+                _membersByCrmId.TryAdd(sf, m);
+            }
+
+            if (m.HubSpotId is { } hs)
+            {
+                _membersByCrmId.TryAdd(hs, m);
+            }
+        }
+
+        foreach (var q in queues)
+        {
+            if (q.SalesforceId is { } sf)
+            {
+                _queuesByCrmId.TryAdd(sf, q);
+            }
+
+            if (q.HubSpotId is { } hs)
+            {
+                _queuesByCrmId.TryAdd(hs, q);
+            }
+        }
+    }
+
+    /// <summary><c>sha256:</c> of the config's files; every decision names it.</summary>
+    public string Version { get; }
+
+    public IReadOnlyList<BusinessCalendar> Calendars { get; }
+
+    public IReadOnlyList<Team> Teams { get; }
+
+    /// <summary>All members, by <see cref="Member.Index"/>.</summary>
+    public IReadOnlyList<Member> Members { get; }
+
+    public IReadOnlyList<OwnerQueue> Queues { get; }
+
+    public IReadOnlyList<NamedList> Lists { get; }
+
+    public MatchingOptions Matching { get; }
+
+    public IReadOnlyList<Segment> Segments { get; }
+
+    public Scoring Scoring { get; }
+
+    public IReadOnlyList<RoutingRule> Routing { get; }
+
+    public IReadOnlyList<SlaRule> Slas { get; }
+
+    public IReadOnlyList<RecycleRule> Recycle { get; }
+
+    public IReadOnlyList<CrmMapping> Crms { get; }
+
+    public Member? FindMember(string id) => _membersById.GetValueOrDefault(id);
+
+    public Team? FindTeam(string id) => _teamsById.GetValueOrDefault(id);
+
+    public OwnerQueue? FindQueue(string key) => _queuesByKey.GetValueOrDefault(key);
+
+    /// <summary>
+    /// Resolves an owner as a record names it: a member id, a queue key, or a CRM id of either
+    /// (Salesforce ids compared as 18 characters). Anything else is <c>external</c>.
+    /// </summary>
+    public OwnerRef ResolveOwner(string? owner)
+    {
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            return OwnerRef.None;
+        }
+
+        if (_membersById.TryGetValue(owner, out var m))
+        {
+            return OwnerRef.ForMember(m);
+        }
+
+        if (_queuesByKey.TryGetValue(owner, out var q))
+        {
+            return OwnerRef.ForQueue(q);
+        }
+
+        if (string.Equals(owner, "external", StringComparison.Ordinal))
+        {
+            return OwnerRef.External;
+        }
+
+        var id = owner.Length == 15 && SalesforceIds.LooksLikeId(owner) ? SalesforceIds.To18(owner) : owner;
+        if (_membersByCrmId.TryGetValue(id, out m))
+        {
+            return OwnerRef.ForMember(m);
+        }
+
+        if (_queuesByCrmId.TryGetValue(id, out q))
+        {
+            return OwnerRef.ForQueue(q);
+        }
+
+        return OwnerRef.External;
+    }
+}
+
+public enum OwnerKind : byte
+{
+    None,
+    Member,
+    Queue,
+    External,
+}
+
+/// <summary>A resolved owner: a member, a queue, <c>external</c>, or none.</summary>
+public readonly record struct OwnerRef(OwnerKind Kind, Member? Member, OwnerQueue? Queue)
+{
+    public static OwnerRef None => default;
+
+    public static OwnerRef External => new(OwnerKind.External, null, null);
+
+    public static OwnerRef ForMember(Member m) => new(OwnerKind.Member, m, null);
+
+    public static OwnerRef ForQueue(OwnerQueue q) => new(OwnerKind.Queue, null, q);
+
+    /// <summary>The owner as the language names it: a member id, a queue key, <c>external</c>, or null.</summary>
+    public string? Name => Kind switch
+    {
+        OwnerKind.Member => Member!.Id,
+        OwnerKind.Queue => Queue!.Key,
+        OwnerKind.External => "external",
+        _ => null,
+    };
+
+    public override string ToString() => Name ?? "none";
+}
+
+/// <summary>Salesforce's 15- and 18-character ids.</summary>
+public static class SalesforceIds
+{
+    private const string Suffix = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+    public static bool LooksLikeId(string s)
+    {
+        if (s.Length is not (15 or 18))
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds the 3-character case checksum to a 15-character id; an 18-character id is returned as is.</summary>
+    public static string To18(string id)
+    {
+        if (id.Length != 15)
+        {
+            return id;
+        }
+
+        Span<char> result = stackalloc char[18];
+        id.AsSpan().CopyTo(result);
+        for (var block = 0; block < 3; block++)
+        {
+            var n = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                if (char.IsAsciiLetterUpper(id[(block * 5) + i]))
+                {
+                    n |= 1 << i;
+                }
+            }
+
+            result[15 + block] = Suffix[n];
+        }
+
+        return new string(result);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Reflection;
+using Spectre.Console;
+using TheModel.Sync.Config;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Worker.Cli;
+
+/// <summary>What the verbs share: loading a config with its errors printed, times, progress on a terminal.</summary>
+internal static class CliSupport
+{
+    public const int ExitOk = 0;
+    public const int ExitError = 1;
+    public const int ExitBadLines = 2;
+
+    /// <summary>Loads a config, printing every error; null when it does not load.</summary>
+    public static LoadedConfig? LoadConfig(string path, TextWriter errors)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            errors.WriteLine($"{path}: error TM0001: config not found: no such file or folder");
+            return null;
+        }
+
+        var result = ConfigLoader.Load(path);
+        foreach (var d in result.Diagnostics)
+        {
+            errors.WriteLine(d.ToString());
+        }
+
+        if (!result.Succeeded)
+        {
+            var count = result.Diagnostics.Count(d => d.Severity == Config.Diagnostics.Severity.Error);
+            errors.WriteLine($"{path}: {count} error{(count == 1 ? string.Empty : "s")}; the config was not loaded");
+            return null;
+        }
+
+        return result.Config;
+    }
+
+    /// <summary>The sample config shipped inside the executable, written to a folder so its list files resolve.</summary>
+    public static string ExtractSampleConfig()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var dir = Path.Combine(Path.GetTempPath(), "themodel-sync-sample-" + Environment.ProcessId);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("SampleConfig/", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(dir, name["SampleConfig/".Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var source = assembly.GetManifestResourceStream(name)!;
+            using var file = File.Create(target);
+            source.CopyTo(file);
+        }
+
+        return dir;
+    }
+
+    public static bool TryParseAt(string? text, TimeProvider clock, out DateTimeOffset at, TextWriter errors)
+    {
+        if (text is null)
+        {
+            at = clock.GetUtcNow();
+            return true;
+        }
+
+        if (Timestamps.TryParse(text, out at))
+        {
+            return true;
+        }
+
+        errors.WriteLine($"error: --at '{text}' is not an ISO 8601 time with an offset, e.g. 2026-11-30T10:00:00+09:00");
+        return false;
+    }
+
+    /// <summary>
+    /// Runs work with a progress bar on stderr when stderr is a terminal; otherwise quietly.
+    /// The work reports (done, total) through the callback it is given.
+    /// </summary>
+    public static async Task<T> WithProgressAsync<T>(string label, Func<Action<long, long>, Task<T>> work)
+    {
+        if (Console.IsErrorRedirected || Environment.GetEnvironmentVariable("CI") is "true")
+        {
+            return await work(static (_, _) => { });
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T result = default!;
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(label, autoStart: true, maxValue: 1);
+                result = await work((done, total) =>
+                {
+                    if (total > 0)
+                    {
+                        task.MaxValue = total;
+                        task.Value = Math.Min(done, total);
+                    }
+                });
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+}

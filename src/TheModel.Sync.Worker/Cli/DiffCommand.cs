@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text.Json;
+using TheModel.Sync.Application.Diff;
+using TheModel.Sync.Application.Simulation;
+
+namespace TheModel.Sync.Worker.Cli;
+
+/// <summary><c>diff</c>: the same persons under two configs; who moves, totals before and after, fairness.</summary>
+internal static class DiffCommand
+{
+    public static Command Create()
+    {
+        var baseConfig = new Option<string>("--base") { Description = "The config as it is (e.g. main).", Required = true };
+        var headConfig = new Option<string>("--head") { Description = "The config as proposed.", Required = true };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities (read and checked)." };
+        var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
+        var json = new Option<bool>("--json") { Description = "Write JSON (every moved person) instead of markdown." };
+        var output = new Option<string?>("--out") { Description = "Write the report to this file instead of standard output." };
+        var limit = new Option<int>("--limit") { Description = "Moved persons listed in the markdown (default 50).", DefaultValueFactory = _ => 50 };
+        var command = new Command("diff", "Replay the same persons under two configs and report who moves: markdown for a pull request, or --json.")
+        {
+            baseConfig, headConfig, people, accounts, opportunities, at, json, output, limit,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(baseConfig)!, parse.GetValue(headConfig)!, parse.GetValue(people)!, parse.GetValue(accounts),
+            parse.GetValue(opportunities), parse.GetValue(at), parse.GetValue(json), parse.GetValue(output), parse.GetValue(limit),
+            Console.Out, Console.Error, TimeProvider.System, ct));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(
+        string basePath, string headPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText,
+        bool asJson, string? outPath, int limit, TextWriter stdout, TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var left = CliSupport.LoadConfig(basePath, log);
+        var right = CliSupport.LoadConfig(headPath, log);
+        if (left is null || right is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
+        {
+            return CliSupport.ExitError;
+        }
+
+        if (!File.Exists(peoplePath))
+        {
+            log.WriteLine($"error: input file '{peoplePath}' not found");
+            return CliSupport.ExitError;
+        }
+
+        var fileRejects = new List<InputReject>();
+        var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, fileRejects);
+        if (opportunitiesPath is not null)
+        {
+            PersonSource.ReadOpportunities(opportunitiesPath, fileRejects);
+        }
+
+        await using var file = outPath is null ? null : new StreamWriter(outPath);
+        var target = (TextWriter?)file ?? stdout;
+        DiffResult result;
+        if (asJson)
+        {
+            await using var stream = outPath is null ? Console.OpenStandardOutput() : file!.BaseStream;
+            await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+            DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
+            result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
+                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
+            DiffReport.WriteJsonSummary(w, result);
+            await w.FlushAsync(cancellationToken);
+            await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        }
+        else
+        {
+            var moved = new List<MovedPerson>();
+            result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
+                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, at, m =>
+                {
+                    if (moved.Count < limit)
+                    {
+                        moved.Add(m);
+                    }
+                }, progress, cancellationToken), cancellationToken));
+            await target.WriteAsync(DiffReport.Markdown(result, moved, limit));
+        }
+
+        foreach (var reject in fileRejects.Concat(result.Rejects))
+        {
+            log.WriteLine($"{reject.File}:{reject.Line}: rejected: {reject.Reason}");
+        }
+
+        return fileRejects.Count + result.RejectCount > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using TheModel.Sync.Application.Simulation;
+
+namespace TheModel.Sync.Worker.Cli;
+
+/// <summary><c>simulate</c>: every person of a file evaluated at time T, one decision per line (section 13).</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "The routing config (a file or a folder).", Required = true };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV (read and checked; rules with on: need live events)." };
+        var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
+        var output = new Option<string>("--out") { Description = "Decisions, one JSON object per line.", Required = true };
+        var command = new Command("simulate", "Evaluate every person of a file at one time, in file order, with state carried from person to person.")
+        {
+            config, people, accounts, opportunities, at, output,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(config)!, parse.GetValue(people)!, parse.GetValue(accounts), parse.GetValue(opportunities),
+            parse.GetValue(at), parse.GetValue(output)!, Console.Error, TimeProvider.System, ct));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(
+        string configPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText, string outPath,
+        TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var loaded = CliSupport.LoadConfig(configPath, log);
+        if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
+        {
+            return CliSupport.ExitError;
+        }
+
+        foreach (var input in new[] { peoplePath, accountsPath, opportunitiesPath })
+        {
+            if (input is not null && !File.Exists(input))
+            {
+                log.WriteLine($"error: input file '{input}' not found");
+                return CliSupport.ExitError;
+            }
+        }
+
+        var result = await CliSupport.WithProgressAsync("simulate", progress => Simulator.RunAsync(new SimulationOptions
+        {
+            Rules = loaded.Rules,
+            PeoplePath = peoplePath,
+            AccountsPath = accountsPath,
+            OpportunitiesPath = opportunitiesPath,
+            At = at,
+            OutPath = outPath,
+            Progress = progress,
+        }, cancellationToken));
+
+        foreach (var reject in result.Rejects)
+        {
+            log.WriteLine($"{reject.File}:{reject.Line}: rejected: {reject.Reason}");
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var rate = result.Elapsed.TotalSeconds > 0 ? result.Persons / result.Elapsed.TotalSeconds : 0;
+        log.WriteLine(string.Create(inv,
+            $"simulate: {result.Persons:N0} persons in {result.Elapsed.TotalSeconds:0.00} s ({rate:N0}/s): {result.Assigned:N0} assigned, {result.Kept:N0} kept; {result.Accounts:N0} accounts; decisions in {outPath}"));
+        foreach (var (rule, count) in result.ByRule)
+        {
+            log.WriteLine(string.Create(inv, $"  {rule,-24} {count,10:N0}"));
+        }
+
+        if (result.RejectCount > 0)
+        {
+            log.WriteLine(string.Create(inv, $"simulate: {result.RejectCount:N0} lines rejected; see {result.RejectsPath}"));
+            return CliSupport.ExitBadLines;
+        }
+
+        return CliSupport.ExitOk;
+    }
+}

@@ -1,0 +1,3 @@
+using TheModel.Sync.Worker.Cli;
+
+return await CommandLine.RunAsync(args);

@@ -1,0 +1,106 @@
+using System.Text;
+using TheModel.Sync.Application.Input;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Application.Tests.Input;
+
+public sealed class InputFilesTests
+{
+    private static List<InputRecord> Json(string text) =>
+        InputFiles.ReadJsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text))).ToList();
+
+    private static List<InputRecord> Csv(string text) => InputFiles.ReadCsv(new StringReader(text)).ToList();
+
+    [Fact]
+    public void ReadJsonLines_BlankLinesCrLfAndBom_KeepLineNumbers()
+    {
+        var records = Json("\uFEFF{\"id\":\"p1\"}\r\n\r\n{\"id\":\"p2\"}\n   \n{\"id\":3}");
+        Assert.Equal([1L, 3L, 5L], records.Select(r => r.Line));
+        Assert.All(records, r => Assert.Null(r.Error));
+        Assert.Equal("3", records[2].Values[0].Value.Text);
+    }
+
+    [Theory]
+    [InlineData("{\"id\": \"p1\",}", "invalid JSON")]
+    [InlineData("[1,2]", "expected a JSON object")]
+    [InlineData("{\"id\":\"p1\"} {\"id\":\"p2\"}", "unexpected text after the JSON object")]
+    public void ReadJsonLines_BadLine_ReportedWithLineAndReadingGoesOn(string bad, string reason)
+    {
+        var records = Json("{\"id\":\"ok\"}\n" + bad + "\n{\"id\":\"after\"}\n");
+        Assert.Equal(3, records.Count);
+        Assert.Equal(2, records[1].Line);
+        Assert.StartsWith(reason, records[1].Error, StringComparison.Ordinal);
+        Assert.Equal(bad, records[1].Text);
+        Assert.Null(records[2].Error);
+    }
+
+    [Fact]
+    public void ReadCsv_QuotedCommasQuotesAndLineBreaks_FollowRfc4180()
+    {
+        var records = Csv("id,company,title\np1,\"Acme, Inc.\",\"He said \"\"hi\"\"\"\np2,\"Multi\nLine\",CTO\np3,,\n");
+        Assert.Equal(3, records.Count);
+        Assert.Equal("Acme, Inc.", records[0].Values[1].Value.Text);
+        Assert.Equal("He said \"hi\"", records[0].Values[2].Value.Text);
+        Assert.Equal("Multi\nLine", records[1].Values[1].Value.Text);
+        Assert.Equal(5, records[2].Line);
+        Assert.True(records[2].Values[1].Value.IsNull);
+    }
+
+    [Fact]
+    public void ReadCsv_WrongFieldCount_IsAnErrorForThatRecordOnly()
+    {
+        var records = Csv("id,company\np1,Acme\np2,Acme,extra\np3,Beta\n");
+        Assert.Equal("expected 2 fields as in the header, found 3", records[1].Error);
+        Assert.Equal(3, records[1].Line);
+        Assert.Null(records[2].Error);
+    }
+
+    [Fact]
+    public void TryPerson_AllKinds_ConvertedToCanonicalTypes()
+    {
+        var line = """{"id":"p1","email":"a@b.example","employees":"250","stage":"mql","owner_set_at":"2026-11-30T10:00:00+09:00","previous_owners":["aiko","ren"],"touches":3,"fields":{"last_form":"Demo request","views":4,"vip":true},"account":"a9"}""";
+        var record = Json(line)[0];
+        Assert.True(RecordBuilders.TryPerson(record.Values, out var p, out var error), error);
+        Assert.Equal(250, p!.Employees);
+        Assert.Equal(Stage.Mql, p.Stage);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero), p.OwnerSetAt);
+        Assert.Equal(["aiko", "ren"], p.PreviousOwners);
+        Assert.Equal(3, p.Touches);
+        Assert.Equal("a9", p.AccountId);
+        Assert.Equal(Value.Of("Demo request"), p.Fields!["last_form"]);
+        Assert.Equal(4, p.Fields["views"].AsNumber);
+        Assert.True(p.Fields["vip"].AsBool);
+    }
+
+    [Fact]
+    public void TryPerson_CsvCells_ListsSplitOnSemicolonsAndCustomFieldHeaders()
+    {
+        var record = Csv("id,previous_owners,fields.intent,stage\np1,aiko; ren,pricing,sql\n")[0];
+        Assert.True(RecordBuilders.TryPerson(record.Values, out var p, out var error), error);
+        Assert.Equal(["aiko", "ren"], p!.PreviousOwners);
+        Assert.Equal("pricing", p.Fields!["intent"].AsString);
+        Assert.Equal(Stage.Sql, p.Stage);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"p1","employes":5}""", "unknown field 'employes'; did you mean 'employees'?")]
+    [InlineData("""{"id":"p1","employees":"many"}""", "employees: 'many' is not a number")]
+    [InlineData("""{"id":"p1","stage":"lead"}""", "stage: 'lead' is not a stage; stages are new, mql, working, sql, customer, nurture, disqualified")]
+    [InlineData("""{"id":"p1","owner_set_at":"2026-11-30 10:00"}""", "owner_set_at: '2026-11-30 10:00' is not an ISO 8601 timestamp with an offset (e.g. 2026-11-30T10:00:00+09:00)")]
+    [InlineData("""{"email":"x@y.example"}""", "id is required")]
+    [InlineData("""{"id":"p1","fields":{"a":{"b":1}}}""", "fields.a: nested objects are not supported")]
+    public void TryPerson_BadValue_ClearReason(string line, string reason)
+    {
+        var record = Json(line)[0];
+        Assert.False(RecordBuilders.TryPerson(record.Values, out _, out var error));
+        Assert.Equal(reason, error);
+    }
+
+    [Fact]
+    public void TryAccount_TypeMustBeKnown()
+    {
+        var record = Json("""{"id":"a1","type":"vendor"}""")[0];
+        Assert.False(RecordBuilders.TryAccount(record.Values, out _, out var error));
+        Assert.Equal("type: 'vendor' is not an account type; types are prospect, customer, partner, former_customer", error);
+    }
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using RulesEngine.Models;
+using TheModel.Sync.Benchmarks.Baseline;
+using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Model;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Benchmarks;
+
+/// <summary>
+/// <c>engine</c>: persons per second through our full <see cref="DecisionEngine.Evaluate"/> (single thread, state
+/// carried, full decision records) against Microsoft RulesEngine evaluating the same conditions.
+/// </summary>
+public static class EngineBenchmark
+{
+    private const int WarmUp = 10_000;
+    private const int CrossChecked = 2_000;
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var configPath = BenchData.ConfigPath(options);
+        var loaded = BenchData.LoadConfig(configPath);
+        var rules = loaded.Rules;
+        var dir = BenchData.EnsureData(options, rules, loaded.Version);
+        var (people, accounts) = BenchData.Read(dir);
+        if (people.Count == 0)
+        {
+            throw new BenchmarkFailure("no people to evaluate");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"config: {configPath} ({loaded.Version[..Math.Min(19, loaded.Version.Length)]}); T = {Timestamps.Format(options.At)}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; Server GC {System.Runtime.GCSettings.IsServerGC}"));
+
+        double? ours = null;
+        Decision[]? decisions = null;
+        if (options.Only is null or "ours")
+        {
+            (ours, decisions) = Ours(options, rules, people, accounts);
+        }
+
+        double? baseline = null;
+        if (options.Only is null or "rulesengine")
+        {
+            baseline = await BaselineAsync(options, rules, people, accounts, decisions);
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        if (ours is { } n && baseline is { } m)
+        {
+            Console.WriteLine(string.Create(inv, $"engine: {n:0} persons/s; RulesEngine: {m:0} persons/s; ratio {n / m:0.0}"));
+        }
+        else if (ours is { } o)
+        {
+            Console.WriteLine(string.Create(inv, $"engine: {o:0} persons/s"));
+        }
+        else if (baseline is { } b)
+        {
+            Console.WriteLine(string.Create(inv, $"RulesEngine: {b:0} persons/s"));
+        }
+
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- ours
+
+    private static (double PersonsPerSecond, Decision[] Decisions) Ours(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine("== ours: DecisionEngine.Evaluate, single thread, full decisions (Why and every RuleTrace.Because built) ==");
+        var clock = Stopwatch.StartNew();
+        var engine = new DecisionEngine(rules, new AccountMatcher(rules, accounts));
+        Console.WriteLine(string.Create(inv, $"engine built (account indexes over {accounts.Count:N0} accounts) in {clock.Elapsed.TotalMilliseconds:0} ms"));
+
+        var footprints = new Footprint[people.Count];
+        clock.Restart();
+        for (var i = 0; i < people.Count; i++)
+        {
+            footprints[i] = engine.FootprintOf(people[i]);
+        }
+
+        Console.WriteLine(string.Create(inv, $"footprints for seeding (matching every person once, untimed) in {clock.Elapsed.TotalMilliseconds:0} ms"));
+
+        // Warm-up on the first persons (fresh state), so tiered compilation and PGO settle before timing.
+        var warm = Math.Min(WarmUp, people.Count);
+        var warmState = Seeded(rules, footprints);
+        var sink = 0L;
+        for (var i = 0; i < warm; i++)
+        {
+            sink += Touch(Evaluate(engine, warmState, people[i], options.At));
+        }
+
+        var passes = options.Passes > 0 ? options.Passes : 5;
+        var rates = new List<double>();
+        Decision[] decisions = [];
+        for (var pass = 0; pass < passes; pass++)
+        {
+            var state = Seeded(rules, footprints);
+            decisions = new Decision[people.Count];
+            var gen0 = GC.CollectionCount(0);
+            var gen2 = GC.CollectionCount(2);
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            clock.Restart();
+            for (var i = 0; i < people.Count; i++)
+            {
+                var d = Evaluate(engine, state, people[i], options.At);
+                sink += Touch(d);
+                decisions[i] = d;
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            rates.Add(people.Count / seconds);
+            Console.WriteLine(string.Create(inv,
+                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s; {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}"));
+        }
+
+        var median = BenchData.Median(rates);
+        Describe(decisions);
+        Console.WriteLine(string.Create(inv, $"ours: median {median:N0} persons/s over {passes} passes (min {rates.Min():N0}, max {rates.Max():N0}); checksum {sink}"));
+        return (median, decisions);
+    }
+
+    private static InMemoryRoutingState Seeded(RuleSet rules, Footprint[] footprints)
+    {
+        var state = new InMemoryRoutingState(rules);
+        foreach (var f in footprints)
+        {
+            state.Add(f);
+        }
+
+        return state;
+    }
+
+    /// <summary>What SimulationSession.Evaluate does: evaluate at T, then move the state on.</summary>
+    private static Decision Evaluate(DecisionEngine engine, InMemoryRoutingState state, Person person, DateTimeOffset at)
+    {
+        var decision = engine.Evaluate(person, at, state);
+        state.Apply(decision);
+        return decision;
+    }
+
+    /// <summary>Forces the lazily formatted explanations (every RuleTrace.Because) so that nothing is skipped.</summary>
+    private static long Touch(Decision d)
+    {
+        long n = d.Actions.Count + d.Why.Excluded.Count + d.Why.Score.Count;
+        foreach (var trace in d.Why.Rules)
+        {
+            n += trace.Because?.Length ?? 0;
+        }
+
+        return n;
+    }
+
+    private static void Describe(Decision[] decisions)
+    {
+        var assigned = decisions.Count(d => d.Outcome == DecisionOutcome.Assigned);
+        var traces = decisions.Sum(d => (long)d.Why.Rules.Count);
+        var byRule = decisions.GroupBy(d => d.Rule ?? "(" + d.Because + ")").OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Key} {g.Count():N0}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"decisions: {assigned:N0} assigned, {decisions.Length - assigned:N0} kept; {traces / (double)decisions.Length:0.00} rule traces/person; by rule: {string.Join(", ", byRule)}"));
+    }
+
+    // ---------------------------------------------------------------- RulesEngine
+
+    private static async Task<double> BaselineAsync(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts, Decision[]? ours)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine("== baseline: Microsoft RulesEngine 6.0.1, the same conditions, compiled once, single thread ==");
+        var clock = Stopwatch.StartNew();
+        var translator = new ConditionTranslator();
+        var pipeline = new BaselinePipeline(rules, translator, options.At);
+        Console.WriteLine(string.Create(inv, $"translated {pipeline.RuleCount} conditions into {pipeline.Specs.Count(s => s.Rules.Count > 0)} workflows in {clock.Elapsed.TotalMilliseconds:0} ms:"));
+        foreach (var spec in pipeline.Specs)
+        {
+            Console.WriteLine($"  {spec.Name,-11} {spec.Rules.Count} rules");
+        }
+
+        foreach (var spec in pipeline.Specs.Where(s => s.Rules.Count > 0))
+        {
+            Console.WriteLine($"  e.g. {spec.Name}/{spec.Rules[0].Id}: {spec.Expressions[0]}");
+        }
+
+        var matcher = new AccountMatcher(rules, accounts);
+        var builder = new InputBuilder(rules, matcher, translator, options.At);
+        clock.Restart();
+        var inputs = new RoutingInput[people.Count];
+        var parameters = new RuleParameter[people.Count][];
+        for (var i = 0; i < people.Count; i++)
+        {
+            inputs[i] = builder.Build(people[i]);
+            parameters[i] = [new RuleParameter("input1", inputs[i])];
+        }
+
+        Console.WriteLine(string.Create(inv, $"inputs precomputed (matching, owner, typed fields, decay factors; untimed) in {clock.Elapsed.TotalMilliseconds:0} ms"));
+
+        // Compile: the first call of each workflow compiles its rules (not timed below). The cross-check runs every workflow.
+        clock.Restart();
+        var check = new CrossCheck(pipeline, builder, options.At);
+        check.Begin(people[0]);
+        await pipeline.RunAsync(inputs[0], parameters[0], check);
+        Console.WriteLine(string.Create(inv, $"rules compiled (first call of every workflow) in {clock.Elapsed.TotalMilliseconds:0} ms"));
+
+        // Correctness: the same rules hold in RulesEngine as in Core, for the same scope.
+        clock.Restart();
+        var checkedCount = Math.Min(CrossChecked, people.Count);
+        var segmentAgree = 0;
+        var scoreAgree = 0;
+        for (var i = 1; i < checkedCount; i++)
+        {
+            check.Begin(people[i]);
+            await pipeline.RunAsync(inputs[i], parameters[i], check);
+        }
+
+        for (var i = 0; i < checkedCount && ours is not null; i++)
+        {
+            await pipeline.RunAsync(inputs[i], parameters[i]);
+            segmentAgree += inputs[i].Segment == ours[i].Segment ? 1 : 0;
+            scoreAgree += inputs[i].Score == ours[i].Score && inputs[i].Fit == ours[i].Fit && inputs[i].Engagement == ours[i].Engagement ? 1 : 0;
+        }
+
+        Console.WriteLine(string.Create(inv, $"cross-check on the first {checkedCount:N0} persons (every workflow run for each) in {clock.Elapsed.TotalMilliseconds:0} ms:"));
+        foreach (var line in check.Report())
+        {
+            Console.WriteLine(line);
+        }
+
+        Console.WriteLine("  conditions that held at least once: " + string.Join(", ", check.Held.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+        if (ours is not null)
+        {
+            Console.WriteLine(string.Create(inv, $"  against our decisions: segment equal for {segmentAgree:N0}, fit/engagement/score equal for {scoreAgree:N0} of {checkedCount:N0}"));
+        }
+
+        if (!check.AllAgree)
+        {
+            foreach (var d in check.Differences)
+            {
+                Console.WriteLine("  DIFFERS: " + d);
+            }
+
+            throw new BenchmarkFailure("RulesEngine and Core disagree on which conditions hold; the translation is wrong, not timing it");
+        }
+
+        Console.WriteLine("  agreement: 100%");
+
+        var warm = Math.Min(WarmUp, people.Count);
+        var sink = 0L;
+        for (var i = 0; i < warm; i++)
+        {
+            sink += await pipeline.RunAsync(inputs[i], parameters[i]);
+        }
+
+        var passes = options.Passes > 0 ? options.Passes : 3;
+        var rates = new List<double>();
+        for (var pass = 0; pass < passes; pass++)
+        {
+            var gen0 = GC.CollectionCount(0);
+            var gen2 = GC.CollectionCount(2);
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            clock.Restart();
+            for (var i = 0; i < people.Count; i++)
+            {
+                sink += await pipeline.RunAsync(inputs[i], parameters[i]);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            rates.Add(people.Count / seconds);
+            Console.WriteLine(string.Create(inv,
+                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s; {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}"));
+        }
+
+        var median = BenchData.Median(rates);
+        Console.WriteLine(string.Create(inv, $"RulesEngine: median {median:N0} persons/s over {passes} passes (min {rates.Min():N0}, max {rates.Max():N0}); checksum {sink}"));
+        return median;
+    }
+}

@@ -1,0 +1,244 @@
+namespace TheModel.Sync.Config.Tests.Compilation;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cfg-loader-" + Guid.NewGuid().ToString("N"));
+
+    public ConfigLoaderTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Write(string relativePath, string text)
+    {
+        var path = Path.Combine(_root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Lines(ConfigLoadResult result) => string.Join("\n", result.Diagnostics);
+
+    [Fact]
+    public void LoadFromText_SampleConfig_Compiles()
+    {
+        var result = ConfigLoader.LoadFromText([(SampleConfig.FileName, SampleConfig.Text)]);
+
+        Assert.Equal(string.Empty, Lines(result));
+        Assert.True(result.Succeeded);
+        Assert.NotNull(result.Config);
+    }
+
+    [Fact]
+    public void Load_Folder_MergesYamlAndYmlFilesInNameOrder()
+    {
+        Write("config/b.yml", "teams:\n  - { id: sr, role: SR, members: [{ id: aiko }] }\n");
+        Write("config/a.yaml", "version: 1\nrouting:\n  - { id: x, when: {}, assign: { team: sr } }\n");
+        Write("config/.a.yaml.swp.yaml", "not: [valid");
+        Write("config/notes.txt", "not yaml");
+
+        var result = ConfigLoader.Load(Path.Combine(_root, "config"));
+
+        Assert.Equal(string.Empty, Lines(result));
+        Assert.Equal([Path.Join(_root, "config", "a.yaml"), Path.Join(_root, "config", "b.yml")], result.Config!.Files);
+        Assert.Equal("sr", result.Config.Rules.Routing[0].Assign.Team!.Id);
+    }
+
+    [Fact]
+    public void Load_KeyInTwoFiles_ReportsBothFilesAtTheSecond()
+    {
+        Write("config/a.yaml", "version: 1\nteams: []\n");
+        Write("config/b.yaml", "lists: {}\nteams: []\n");
+        var folder = Path.Combine(_root, "config");
+
+        var result = ConfigLoader.Load(folder);
+
+        Assert.Equal(
+            $"{folder}/b.yaml:2:1: error TM0007: top-level key 'teams' is defined in both {folder}/a.yaml and {folder}/b.yaml",
+            Lines(result));
+    }
+
+    [Fact]
+    public void Load_FolderWithoutYaml_ReportsIt()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "empty"));
+        var folder = Path.Combine(_root, "empty");
+
+        var result = ConfigLoader.Load(folder);
+
+        Assert.Equal($"{folder}:1:1: error TM0001: cannot read config: the folder has no *.yaml or *.yml files", Lines(result));
+    }
+
+    [Fact]
+    public void Load_MissingFile_ReportsItAsUnreadable()
+    {
+        var path = Path.Combine(_root, "nope.yaml");
+
+        var result = ConfigLoader.Load(path);
+
+        Assert.Equal($"{path}:1:1: error TM0001: cannot read config file: file not found", Lines(result));
+    }
+
+    [Fact]
+    public void Load_ListFile_ReadsFirstColumnSkippingHeaderCommentsAndBlanks()
+    {
+        Write("config/lists/abm.csv", "domain\n# tier 1\n\nbigco.example,Big Co\n\"mega.example\",\"Mega, Inc\"\r\n");
+        var file = Write("config/routing.yaml", "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n");
+
+        var result = ConfigLoader.Load(file);
+
+        var list = Assert.Single(result.Config!.Rules.Lists);
+        Assert.Equal(2, list.Count);
+        Assert.True(list.Contains("jp.bigco.example"));
+        Assert.True(list.Contains("mega.example"));
+        Assert.False(list.Contains("domain"));
+    }
+
+    [Fact]
+    public void Load_MissingListFile_NamesTheResolvedPath()
+    {
+        var file = Write("config/routing.yaml", "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n");
+
+        var result = ConfigLoader.Load(file);
+
+        Assert.Equal(
+            $"{file}:3:16: error TM0048: list file 'lists/abm.csv' not found (resolved to {Path.Combine(_root, "config", "lists", "abm.csv")})",
+            Lines(result));
+    }
+
+    [Fact]
+    public void Load_Version_CoversListFilesAndIgnoresWhereTheFolderIs()
+    {
+        const string Yaml = "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n";
+        Write("one/lists/abm.csv", "bigco.example\n");
+        Write("two/lists/abm.csv", "bigco.example\n");
+        var first = ConfigLoader.Load(Write("one/routing.yaml", Yaml)).Config!.Version;
+        var second = ConfigLoader.Load(Write("two/routing.yaml", Yaml)).Config!.Version;
+        var fromText = ConfigLoader.LoadFromText([("routing.yaml", Yaml)], Path.Combine(_root, "one")).Config!.Version;
+
+        Write("two/lists/abm.csv", "bigco.example\nmega.example\n");
+        var changed = ConfigLoader.Load(Path.Combine(_root, "two", "routing.yaml")).Config!.Version;
+
+        Assert.Equal(first, second);
+        Assert.Equal(first, fromText);
+        Assert.NotEqual(first, changed);
+    }
+
+    [Fact]
+    public void Load_Version_IsTheDocumentedHash()
+    {
+        var text = "version: 1\n";
+        var bytes = "a.yaml\0"u8.ToArray().Concat(System.Text.Encoding.UTF8.GetBytes(text)).Append((byte)0).ToArray();
+        var expected = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+        var version = ConfigLoader.Load(Write("a.yaml", text)).Config!.Version;
+
+        Assert.Equal(expected, version);
+    }
+
+    [Fact]
+    public void LoadFromText_ErrorsInEverySection_AreAllReportedInFileOrder()
+    {
+        const string Yaml = """
+            version: 1
+            calendars:
+              tokyo: { tz: Asia/Tokio, hours: { mon-fri: "09:00-18:00" } }
+            teams:
+              - id: sr
+                role: sr
+                calendar: tokyo
+                members:
+                  - { id: aiko, weight: 0 }
+            routing:
+              - id: x
+                when: { stage: mqll }
+                assign: { team: sr, strategy: round_robin }
+              - id: y
+                when: {}
+                assign: { team: nope }
+            sla:
+              - id: s
+                applies: {}
+                met_when: {}
+                within: 4 hours
+                clock: business_hours
+            """;
+
+        var result = ConfigLoader.LoadFromText([("c.yaml", Yaml)]);
+
+        Assert.Equal(
+            """
+            c.yaml:3:16: error TM0033: unknown time zone 'Asia/Tokio'; use an IANA name such as Asia/Tokyo or America/New_York
+            c.yaml:6:11: error TM0029: unknown role 'sr'; expected one of marketing, SR, EBR, AE, CSM; did you mean `SR`?
+            c.yaml:9:29: error TM0036: weight must be a positive integer, was 0
+            c.yaml:12:20: error TM0026: unknown stage 'mqll'; did you mean `mql`?
+            c.yaml:16:21: error TM0020: unknown team 'nope'
+            c.yaml:21:13: error TM0030: invalid duration '4 hours': expected a number and a unit s, m, h, d or w, e.g. 90d
+            """,
+            Lines(result));
+        Assert.Null(result.Config);
+    }
+
+    [Theory]
+    [InlineData(
+        "unresolved member calendar does not also fail business_hours",
+        """
+        version: 1
+        teams:
+          - { id: sr, role: SR, members: [{ id: aiko, calendar: tokyo }] }
+        sla:
+          - { id: s, applies: {}, met_when: {}, within: 4h, clock: business_hours }
+        """,
+        "c.yaml:3:57: error TM0023: unknown calendar 'tokyo'")]
+    [InlineData(
+        "broken list still resolves for in_list",
+        """
+        version: 1
+        lists:
+          abm: { domains: [a.example], values: [b] }
+        segments:
+          - { id: abm, when: { domain: { in_list: abm } } }
+        """,
+        "c.yaml:3:32: error TM0048: list 'abm' gives domains and values; give only one of domains, values, file or builtin")]
+    [InlineData(
+        "invalid max_open is not also missing for least_loaded",
+        """
+        version: 1
+        teams:
+          - { id: ae, role: AE, members: [{ id: kenji, max_open: -1 }] }
+        routing:
+          - { id: x, when: {}, assign: { team: ae, strategy: least_loaded } }
+        """,
+        "c.yaml:3:58: error TM0036: max_open must be a non-negative integer, was -1")]
+    [InlineData(
+        "unknown strategy does not also reject then",
+        """
+        version: 1
+        teams:
+          - { id: sr, role: SR, members: [{ id: aiko }] }
+        routing:
+          - { id: x, when: {}, assign: { team: sr, strategy: stiky, then: round_robin } }
+        """,
+        "c.yaml:5:54: error TM0029: unknown strategy 'stiky'; expected one of round_robin, weighted_round_robin, least_loaded, sticky; did you mean `sticky`?")]
+    [InlineData(
+        "a misspelled required key is not also missing",
+        """
+        version: 1
+        routing:
+          - { id: x, when: {}, asign: { tem: sr } }
+        """,
+        "c.yaml:3:24: error TM0010: unknown key 'asign' in routing rule; did you mean `assign`?")]
+    [InlineData(
+        "a misspelled assign target is not also missing",
+        """
+        version: 1
+        routing:
+          - { id: x, when: {}, assign: { tem: sr } }
+        """,
+        "c.yaml:3:34: error TM0010: unknown key 'tem' in assign; did you mean `team`?")]
+    public void LoadFromText_BrokenDefinition_DoesNotCascade(string scenario, string yaml, string expected)
+    {
+        var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
+
+        Assert.True(expected == Lines(result), $"{scenario}:\n{Lines(result)}");
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using TheModel.Sync.Worker.Cli;
+
+namespace TheModel.Sync.Worker.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tm-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
+
+    public CliTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "TheModel.Sync.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir.FullName;
+    }
+
+    private static string SampleConfig => Path.Combine(RepoRoot(), "config");
+
+    [Fact]
+    public void Validate_SampleConfig_ExitsZeroAndRunsItsTests()
+    {
+        var output = new StringWriter();
+        var exit = ValidateCommand.Run(SampleConfig, output, _clock);
+        Assert.True(exit == 0, output.ToString());
+        Assert.Matches(@"tests: (\d{2,}) passed, 0 failed", output.ToString());
+    }
+
+    [Fact]
+    public void Validate_BrokenConfig_PrintsEveryErrorWithPositionAndExitsOne()
+    {
+        var path = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(path, """
+            version: 1
+            teams:
+              - id: sr
+                role: SR
+                members: [ { id: a } ]
+            routing:
+              - id: r1
+                when: {}
+                assign: { team: sr, strategy: weighted_robin }
+              - id: r2
+                when: { stage: mqll }
+                assign: { team: srr }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith(path + ":9:", StringComparison.Ordinal) && l.Contains("error TM0029: unknown strategy 'weighted_robin'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(path + ":11:", StringComparison.Ordinal) && l.Contains("error TM0026", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(path + ":12:", StringComparison.Ordinal) && l.Contains("error TM0020", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_FailingConfigTest_IsAnErrorAtTheTestsLine()
+    {
+        var path = Path.Combine(_dir, "t.yaml");
+        File.WriteAllText(path, """
+            version: 1
+            teams:
+              - id: sr
+                role: SR
+                members: [ { id: a }, { id: b } ]
+            routing:
+              - id: all
+                when: {}
+                assign: { team: sr }
+            tests:
+              - name: goes to b
+                at: 2026-11-30T10:00:00+09:00
+                person: { id: x }
+                expect: { owner: b }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock));
+        Assert.Contains($"{path}:11:5: error TM0090: test 'goes to b' failed: expected owner b, got a", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Generate_ThenSimulate_SampleConfig_DecisionPerPersonAndDeterministic()
+    {
+        var log = new StringWriter();
+        Assert.Equal(0, await GenerateCommand.RunAsync(500, 60, 7, Path.Combine(_dir, "g1"), SampleConfig, "jsonl", null, log));
+        Assert.Equal(0, await GenerateCommand.RunAsync(500, 60, 7, Path.Combine(_dir, "g2"), SampleConfig, "jsonl", null, log));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "g1", "people.jsonl")), File.ReadAllBytes(Path.Combine(_dir, "g2", "people.jsonl")));
+
+        var outPath = Path.Combine(_dir, "decisions.jsonl");
+        var exit = await SimulateCommand.RunAsync(SampleConfig, Path.Combine(_dir, "g1", "people.jsonl"), Path.Combine(_dir, "g1", "accounts.jsonl"),
+            Path.Combine(_dir, "g1", "opportunities.jsonl"), "2026-11-30T10:00:00+09:00", outPath, log, _clock, CancellationToken.None);
+        Assert.True(exit == 0, log.ToString());
+        var decisions = File.ReadAllLines(outPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(500, decisions.Count);
+        var rules = decisions.Select(d => d.GetProperty("rule").GetString()).Where(r => r is not null).ToHashSet();
+        // Generated data reaches most of the sample's routing rules.
+        Assert.True(rules.Count >= 6, string.Join(", ", rules));
+
+        var again = Path.Combine(_dir, "decisions2.jsonl");
+        await SimulateCommand.RunAsync(SampleConfig, Path.Combine(_dir, "g1", "people.jsonl"), Path.Combine(_dir, "g1", "accounts.jsonl"),
+            null, "2026-11-30T10:00:00+09:00", again, log, _clock, CancellationToken.None);
+        Assert.Equal(File.ReadAllText(outPath), File.ReadAllText(again));
+    }
+
+    [Fact]
+    public async Task Simulate_BadLine_ExitsTwoAndWritesRejects()
+    {
+        var people = Path.Combine(_dir, "people.jsonl");
+        File.WriteAllText(people, "{\"id\":\"p1\"}\n{\"id\":\"p2\",\"touches\":\"lots\"}\n");
+        var log = new StringWriter();
+        var exit = await SimulateCommand.RunAsync(SampleConfig, people, null, null, "2026-11-30T10:00:00+09:00", Path.Combine(_dir, "out.jsonl"), log, _clock, CancellationToken.None);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{people}:2: rejected: touches: 'lots' is not a number", log.ToString(), StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(Path.Combine(_dir, "out.rejects.jsonl")));
+        Assert.Single(File.ReadAllLines(Path.Combine(_dir, "out.jsonl")));
+    }
+
+    [Fact]
+    public void Explain_Json_SaysWhyInWords()
+    {
+        var stdout = new StringWriter();
+        var person = """{"id":"x1","email":"kenta@newco.example","company":"NewCo","title":"CTO","country":"JP","employees":50,"fields":{"last_form":"Demo request","last_form_at":"2026-11-30T09:00:00+09:00"}}""";
+        var exit = ExplainCommand.Run(SampleConfig, person, null, null, "2026-11-30T10:00:00+09:00", false, stdout, new StringWriter(), _clock);
+        Assert.Equal(0, exit);
+        var text = stdout.ToString();
+        Assert.Contains("Stage: new -> mql", text, StringComparison.Ordinal);
+        Assert.Contains("Routing ran because the person has no owner.", text, StringComparison.Ordinal);
+        Assert.Contains("customer-contact: did not apply: when did not hold: account.type is missing", text, StringComparison.Ordinal);
+        Assert.Contains("Outcome: assigned to aiko (team sr-jp) by rule inbound-mql-jp", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_IdWithoutPeople_ClearError()
+    {
+        var log = new StringWriter();
+        Assert.Equal(1, ExplainCommand.Run(SampleConfig, "p42", null, null, null, false, new StringWriter(), log, _clock));
+        Assert.Contains("give --people FILE", log.ToString(), StringComparison.Ordinal);
+    }
+}
