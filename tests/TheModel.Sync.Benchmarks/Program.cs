@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TheModel.Sync.Benchmarks;
@@ -30,7 +31,7 @@ try
             return ProfileBreakdown.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
         case "micro":
             var config = DefaultConfig.Instance
-                .AddJob(BenchmarkDotNet.Jobs.Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
+                .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
                 .WithOptions(ConfigOptions.DisableOptimizationsValidator);
             BenchmarkSwitcher.FromAssembly(typeof(BenchOptions).Assembly).Run(args[1..], config);
             return 0;

@@ -99,13 +99,14 @@ public static class RoutingDiff
         RuleSet headRules,
         string peoplePath,
         IReadOnlyList<Account> accounts,
+        IReadOnlyList<Opportunity> opportunities,
         DateTimeOffset at,
         Action<MovedPerson> onMoved,
         Action<long, long>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var left = new SimulationSession(baseRules, accounts);
-        var right = new SimulationSession(headRules, accounts);
+        var left = new SimulationSession(baseRules, accounts, opportunities);
+        var right = new SimulationSession(headRules, accounts, opportunities);
         long total = 0;
         foreach (var (person, _) in PersonSource.ReadPersons(peoplePath))
         {

@@ -136,7 +136,6 @@ internal sealed class AccountCatalog
 
     private GeneratedAccount BuildGenerated(int index)
     {
-
         _rng.Reseed(Rng.Mix(_seed, AttributeStream, (ulong)index));
         var type = Types[TypeWeights.Pick(_rng)];
         var duplicateOf = -1;

@@ -69,6 +69,7 @@ public static class DataGenerator
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+        ArgumentNullException.ThrowIfNull(format);
         ArgumentOutOfRangeException.ThrowIfNegative(options.People, nameof(options.People));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Accounts, nameof(options.Accounts));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Opportunities, nameof(options.Opportunities));

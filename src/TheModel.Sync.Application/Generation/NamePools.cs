@@ -210,13 +210,9 @@ internal static class NamePools
         "Account Manager", "Consultant", "IT Manager", "Product Manager", "Office Manager", "Procurement Specialist",
     ];
 
-    public static IReadOnlyList<string> StudentTitles { get; } = ["Student", "学生", "Intern"];
+    public static IReadOnlyList<string> JpStudentTitles { get; } = ["学生", "大学院生", "Intern"];
 
-    public static IReadOnlyList<string> Industries { get; } =
-    [
-        "Software", "Manufacturing", "Financial Services", "Healthcare", "Retail", "Logistics", "Construction",
-        "Telecommunications", "Education", "Media", "Energy", "Pharmaceuticals", "Automotive", "Trading",
-    ];
+    public static IReadOnlyList<string> StudentTitles { get; } = ["Student", "Graduate Student", "Intern"];
 
     public static IReadOnlyList<(string Name, string Postal)> JpStates { get; } =
     [

@@ -78,10 +78,10 @@ internal sealed class OwnerPool
             }
         }
 
-        Queues = rules.Queues;
-        DefaultQueue = Queues.FirstOrDefault(q => q.Key.Contains("unassigned", StringComparison.OrdinalIgnoreCase))
-            ?? Queues.FirstOrDefault();
-        NurtureQueue = Queues.FirstOrDefault(q => q.Key.Contains("nurture", StringComparison.OrdinalIgnoreCase)) ?? DefaultQueue;
+        var queues = rules.Queues;
+        DefaultQueue = queues.FirstOrDefault(q => q.Key.Contains("unassigned", StringComparison.OrdinalIgnoreCase))
+            ?? queues.FirstOrDefault();
+        NurtureQueue = queues.FirstOrDefault(q => q.Key.Contains("nurture", StringComparison.OrdinalIgnoreCase)) ?? DefaultQueue;
         foreach (var id in NamePools.ExternalOwnerIds)
         {
             if (rules.ResolveOwner(id).Kind == OwnerKind.External)
@@ -90,8 +90,6 @@ internal sealed class OwnerPool
             }
         }
     }
-
-    public IReadOnlyList<OwnerQueue> Queues { get; }
 
     /// <summary>The holding queue for unworked persons (the one named like <c>unassigned</c>, else the first).</summary>
     public OwnerQueue? DefaultQueue { get; }

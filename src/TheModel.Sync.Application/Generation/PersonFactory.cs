@@ -15,7 +15,6 @@ internal sealed class PersonFactory
     private const ulong PeopleStream = 0x9E0;
 
     private static readonly Weighted StageWeights = new(35, 15, 15, 10, 8, 12, 5);
-    private static readonly string[] StageNames = ["new", "mql", "working", "sql", "customer", "nurture", "disqualified"];
     private static readonly Weighted SourceWeights = new(60, 20, 10, 10);
     private static readonly string[] Sources = ["inbound", "outbound", "partner", "event"];
     private static readonly Weighted NurtureReasons = new(45, 25, 18, 12);
@@ -68,11 +67,11 @@ internal sealed class PersonFactory
         var rng = _rng;
         p.Clear();
         p.Id = "p" + (index + 1).ToString(CultureInfo.InvariantCulture);
-        var stage = StageWeights.Pick(rng);
-        p.Stage = StageNames[stage];
+        var stage = (Stage)StageWeights.Pick(rng);
+        p.Stage = stage.Name();
 
         // A fresh demo request from a decision maker: the sample's scoring makes such a person an MQL.
-        var hot = stage == 0 && rng.Percent(10);
+        var hot = stage == Stage.New && rng.Percent(10);
 
         var (account, affiliation) = Affiliate(rng, stage);
         var country = Country(rng, account, affiliation);
@@ -83,9 +82,14 @@ internal sealed class PersonFactory
         var hubSpot = p.Crm == "hubspot";
 
         var (firstAscii, lastAscii) = Names(rng, p, country);
+
+        // A company in no accounts file: its name and domain from the same words.
+        var unknown = affiliation == Affiliation.Unknown
+            ? (rng.Pick(NamePools.UnknownWords), rng.Pick(NamePools.UnknownSuffixes))
+            : default;
         p.Email = LocalPart(rng, firstAscii, lastAscii, japan, affiliation is Affiliation.FreeMail or Affiliation.NoCompany)
-            + "@" + EmailDomain(rng, account, affiliation, japan);
-        p.Company = Company(rng, account, affiliation, japan);
+            + "@" + EmailDomain(rng, account, affiliation, japan, unknown);
+        p.Company = Company(rng, account, affiliation, japan, unknown);
         if (account is not null && affiliation != Affiliation.Competitor && rng.Percent(11))
         {
             p.Account = account.Id;
@@ -117,7 +121,7 @@ internal sealed class PersonFactory
         var age = StageAge(rng, stage, hot);
         var entered = _anchor - age;
         p.StageEnteredAt = entered;
-        p.CreatedAt = stage == 0
+        p.CreatedAt = stage == Stage.New
             ? entered - (rng.Percent(80) ? 0 : rng.Between(0, 30 * IsoTime.Day))
             : entered - rng.Between(IsoTime.Hour, 365 * IsoTime.Day);
 
@@ -137,7 +141,7 @@ internal sealed class PersonFactory
 
         if (owner.Member is { } assigned)
         {
-            _owners.Assign(assigned, (Stage)stage);
+            _owners.Assign(assigned, stage);
         }
 
         p.Owner = owner.Member is { } m ? OwnerPool.Render(rng, m, hubSpot)
@@ -162,7 +166,7 @@ internal sealed class PersonFactory
         p.UpdatedAt = rng.Percent(60) ? latest : rng.Between(latest, _anchor - 1);
     }
 
-    private (GeneratedAccount? Account, Affiliation Affiliation) Affiliate(Rng rng, int stage)
+    private (GeneratedAccount? Account, Affiliation Affiliation) Affiliate(Rng rng, Stage stage)
     {
         var r = rng.Next(1000);
         if (r < 10 && _accounts.CompetitorIndexes.Count > 0)
@@ -187,10 +191,10 @@ internal sealed class PersonFactory
     }
 
     /// <summary>Customers are mostly contacts of customer accounts; contacts cluster on the older accounts.</summary>
-    private int PickAccount(Rng rng, int stage)
+    private int PickAccount(Rng rng, Stage stage)
     {
         var index = RandomIndex(rng);
-        if (stage == 4)
+        if (stage == Stage.Customer)
         {
             for (var i = 0; i < 8 && _accounts.TypeOf(index) != "customer"; i++)
             {
@@ -285,7 +289,7 @@ internal sealed class PersonFactory
         return local;
     }
 
-    private static string EmailDomain(Rng rng, GeneratedAccount? account, Affiliation affiliation, bool japan)
+    private static string EmailDomain(Rng rng, GeneratedAccount? account, Affiliation affiliation, bool japan, (NameWord Word, string Suffix) unknown)
     {
         switch (affiliation)
         {
@@ -296,15 +300,13 @@ internal sealed class PersonFactory
                 var sub = japan ? (rng.Percent(70) ? "jp" : "tokyo") : account!.Japan ? "global" : (rng.Percent(70) ? "us" : "mail");
                 return sub + "." + account!.Domain;
             case Affiliation.Unknown:
-                var word = rng.Pick(NamePools.UnknownWords);
-                var suffix = rng.Pick(NamePools.UnknownSuffixes);
-                return word.Slug + "-" + suffix.ToLowerInvariant() + "." + rng.Pick(NamePools.UnknownTlds);
+                return unknown.Word.Slug + "-" + unknown.Suffix.ToLowerInvariant() + "." + rng.Pick(NamePools.UnknownTlds);
             default:
                 return rng.Pick(japan ? NamePools.JpFreeMail : NamePools.UsFreeMail);
         }
     }
 
-    private static string? Company(Rng rng, GeneratedAccount? account, Affiliation affiliation, bool japan)
+    private static string? Company(Rng rng, GeneratedAccount? account, Affiliation affiliation, bool japan, (NameWord Word, string Suffix) unknown)
     {
         switch (affiliation)
         {
@@ -321,10 +323,9 @@ internal sealed class PersonFactory
                     return null;
                 }
 
-                var word = rng.Pick(NamePools.UnknownWords);
                 return japan && rng.Percent(50)
-                    ? "株式会社" + word.Japanese
-                    : word.Latin + " " + rng.Pick(NamePools.UnknownSuffixes) + (rng.Percent(50) ? " Inc." : string.Empty);
+                    ? "株式会社" + unknown.Word.Japanese
+                    : unknown.Word.Latin + " " + unknown.Suffix + (rng.Percent(50) ? " Inc." : string.Empty);
             default:
                 return null;
         }
@@ -365,16 +366,16 @@ internal sealed class PersonFactory
         return Math.Max(unit, (n + (unit / 2)) / unit * unit);
     }
 
-    private static string? Title(Rng rng, bool japan, bool hot, int stage)
+    private static string? Title(Rng rng, bool japan, bool hot, Stage stage)
     {
         if (hot || rng.Percent(22))
         {
             return rng.Pick(japan ? NamePools.JpDecisionTitles : NamePools.UsDecisionTitles);
         }
 
-        if ((stage == 6 && rng.Percent(30)) || rng.Permille(8))
+        if ((stage == Stage.Disqualified && rng.Percent(30)) || rng.Permille(8))
         {
-            return rng.Pick(NamePools.StudentTitles);
+            return rng.Pick(japan ? NamePools.JpStudentTitles : NamePools.StudentTitles);
         }
 
         return rng.Percent(8) ? null : rng.Pick(japan ? NamePools.JpOtherTitles : NamePools.UsOtherTitles);
@@ -415,14 +416,14 @@ internal sealed class PersonFactory
         return NamePools.OtherCountries[0];
     }
 
-    private long StageAge(Rng rng, int stage, bool hot) => stage switch
+    private static long StageAge(Rng rng, Stage stage, bool hot) => stage switch
     {
-        0 => hot ? rng.Between(10 * IsoTime.Minute, 2 * IsoTime.Day) : rng.Between(30 * IsoTime.Minute, 120 * IsoTime.Day),
-        1 => rng.Percent(40) ? rng.Between(30 * IsoTime.Minute, IsoTime.Day) : rng.Between(IsoTime.Day, 30 * IsoTime.Day),
-        2 => rng.Between(IsoTime.Day, 150 * IsoTime.Day),
-        3 => rng.Between(6 * IsoTime.Hour, 90 * IsoTime.Day),
-        4 => rng.Between(30 * IsoTime.Day, 3 * 365 * IsoTime.Day),
-        5 => rng.Between(7 * IsoTime.Day, 300 * IsoTime.Day),
+        Stage.New => hot ? rng.Between(10 * IsoTime.Minute, 2 * IsoTime.Day) : rng.Between(30 * IsoTime.Minute, 120 * IsoTime.Day),
+        Stage.Mql => rng.Percent(40) ? rng.Between(30 * IsoTime.Minute, IsoTime.Day) : rng.Between(IsoTime.Day, 30 * IsoTime.Day),
+        Stage.Working => rng.Between(IsoTime.Day, 150 * IsoTime.Day),
+        Stage.Sql => rng.Between(6 * IsoTime.Hour, 90 * IsoTime.Day),
+        Stage.Customer => rng.Between(30 * IsoTime.Day, 3 * 365 * IsoTime.Day),
+        Stage.Nurture => rng.Between(7 * IsoTime.Day, 300 * IsoTime.Day),
         _ => rng.Between(IsoTime.Day, 500 * IsoTime.Day),
     };
 
@@ -431,9 +432,8 @@ internal sealed class PersonFactory
     /// filled only up to their share of <c>max_open</c>; the overflow waits in a queue (or, for working persons, with EBR).
     /// </summary>
     private (Member? Member, OwnerQueue? Queue, string? External) ChooseOwner(
-        Rng rng, int stageIndex, GeneratedAccount? account, Affiliation affiliation, bool japan, int? employees)
+        Rng rng, Stage stage, GeneratedAccount? account, Affiliation affiliation, bool japan, int? employees)
     {
-        var stage = (Stage)stageIndex;
         var abm = account is { Abm: true } && affiliation is Affiliation.Direct or Affiliation.Subdomain;
         var big = (employees ?? account?.Employees ?? 0) >= 1000;
         var r = rng.Next(100);
@@ -506,14 +506,14 @@ internal sealed class PersonFactory
         return (member, queue, null);
     }
 
-    private void PreviousOwners(Rng rng, PersonRow p, int stage, Member? current)
+    private void PreviousOwners(Rng rng, PersonRow p, Stage stage, Member? current)
     {
         if (_history.Length == 0)
         {
             return;
         }
 
-        var count = stage == 0 ? (rng.Percent(85) ? 0 : 1) : PreviousOwnerCounts.Pick(rng);
+        var count = stage == Stage.New ? (rng.Percent(85) ? 0 : 1) : PreviousOwnerCounts.Pick(rng);
         for (var i = 0; i < count * 3 && p.PreviousOwners.Count < count; i++)
         {
             var m = _history[rng.Next(_history.Length)];
@@ -524,14 +524,14 @@ internal sealed class PersonFactory
         }
     }
 
-    private void Touches(Rng rng, PersonRow p, int stage, long age)
+    private void Touches(Rng rng, PersonRow p, Stage stage, long age)
     {
         p.Touches = stage switch
         {
-            0 => rng.Percent(80) ? 0 : rng.Between(1, 2),
-            1 => rng.Percent(60) ? 0 : rng.Between(1, 2),
-            2 or 5 => rng.Between(1, 12),
-            3 or 4 => rng.Between(0, 12),
+            Stage.New => rng.Percent(80) ? 0 : rng.Between(1, 2),
+            Stage.Mql => rng.Percent(60) ? 0 : rng.Between(1, 2),
+            Stage.Working or Stage.Nurture => rng.Between(1, 12),
+            Stage.Sql or Stage.Customer => rng.Between(0, 12),
             _ => rng.Between(0, 5),
         };
         if (p.Touches == 0)
@@ -539,21 +539,21 @@ internal sealed class PersonFactory
             return;
         }
 
-        var span = stage == 2 ? age : _anchor - p.CreatedAt;
+        var span = stage == Stage.Working ? age : _anchor - p.CreatedAt;
         p.LastTouchAt = _anchor - rng.Between(IsoTime.Minute, Math.Max(IsoTime.Minute, span));
     }
 
     /// <summary>
     /// Recycled persons carry why (and sometimes which rule and when to look again): some rechecks are due, some are not.
     /// </summary>
-    private void Recycle(Rng rng, PersonRow p, int stage, GeneratedAccount? account, long entered)
+    private void Recycle(Rng rng, PersonRow p, Stage stage, GeneratedAccount? account, long entered)
     {
         string? reason;
-        if (stage == 5)
+        if (stage == Stage.Nurture)
         {
             reason = NurtureReasonNames[NurtureReasons.Pick(rng)];
         }
-        else if (stage == 6)
+        else if (stage == Stage.Disqualified)
         {
             reason = account is { Competitor: true } ? "competitor" : rng.Percent(70) ? rng.Pick(DisqualifyReasons) : null;
         }
@@ -563,13 +563,18 @@ internal sealed class PersonFactory
         }
 
         p.RecycleReason = reason;
-        if (reason is null || !rng.Percent(stage == 5 ? 70 : 50))
+        if (reason == "student")
+        {
+            p.Title = rng.Pick(p.Country == "JP" ? NamePools.JpStudentTitles : NamePools.StudentTitles);
+        }
+
+        if (reason is null || !rng.Percent(stage == Stage.Nurture ? 70 : 50))
         {
             return;
         }
 
         var rule = _recycleByReason.GetValueOrDefault(reason);
-        if (rule is null && stage == 6)
+        if (rule is null && stage == Stage.Disqualified)
         {
             return;
         }

@@ -12,10 +12,31 @@ public sealed class SimulationSession
 {
     private readonly InMemoryRoutingState _state;
 
-    public SimulationSession(RuleSet rules, IReadOnlyList<Account> accounts)
+    public SimulationSession(RuleSet rules, IReadOnlyList<Account> accounts, IReadOnlyList<Opportunity>? opportunities = null)
     {
-        Engine = new DecisionEngine(rules, new AccountMatcher(rules, accounts));
+        var lost = LatestLostByAccount(opportunities ?? []);
+        Engine = new DecisionEngine(rules, new AccountMatcher(rules, accounts), lost.Count == 0 ? null : a => lost.GetValueOrDefault(a.Id));
         _state = new InMemoryRoutingState(rules);
+    }
+
+    /// <summary>Each account's most recent closed, not won opportunity (by close date, then file order).</summary>
+    public static Dictionary<string, Opportunity> LatestLostByAccount(IReadOnlyList<Opportunity> opportunities)
+    {
+        var lost = new Dictionary<string, Opportunity>(StringComparer.Ordinal);
+        foreach (var o in opportunities)
+        {
+            if (o.Account is not { } account || o.IsClosed != true || o.IsWon == true)
+            {
+                continue;
+            }
+
+            if (!lost.TryGetValue(account, out var known) || (o.CloseDate ?? DateTimeOffset.MinValue) > (known.CloseDate ?? DateTimeOffset.MinValue))
+            {
+                lost[account] = o;
+            }
+        }
+
+        return lost;
     }
 
     public DecisionEngine Engine { get; }

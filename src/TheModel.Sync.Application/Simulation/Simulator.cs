@@ -82,12 +82,9 @@ public static class Simulator
         var fileRejects = new List<InputReject>();
         var accounts = options.AccountsPath is null ? [] : PersonSource.ReadAccounts(options.AccountsPath, fileRejects);
         result.Accounts = accounts.Count;
-        if (options.OpportunitiesPath is not null)
-        {
-            result.Opportunities = PersonSource.ReadOpportunities(options.OpportunitiesPath, fileRejects).Count;
-        }
-
-        var session = new SimulationSession(options.Rules, accounts);
+        var opportunities = options.OpportunitiesPath is null ? [] : PersonSource.ReadOpportunities(options.OpportunitiesPath, fileRejects);
+        result.Opportunities = opportunities.Count;
+        var session = new SimulationSession(options.Rules, accounts, opportunities);
 
         // Pass 1: seed open counts and account ownership from the input as it stands.
         long total = 0;

@@ -6,7 +6,6 @@ namespace TheModel.Sync.Config.Compilation;
 /// </summary>
 internal static class ErrorCodes
 {
-    public const string CannotRead = "TM0001";
     public const string TopLevelKeyTwice = "TM0007";
     public const string UnknownKey = "TM0010";
     public const string MissingKey = "TM0011";

@@ -129,6 +129,14 @@ internal static class SlaCompiler
                 continue;
             }
 
+            if (taskNode is not null && reassignNode is not null)
+            {
+                // One action per item keeps the order of on_breach visible: the task, then the reassign.
+                context.Error(mapping, ErrorCodes.WrongShape, "an on_breach item holds one action, task or reassign; write them as two items");
+                ok = false;
+                continue;
+            }
+
             TaskTemplate? task = null;
             if (taskNode is not null)
             {

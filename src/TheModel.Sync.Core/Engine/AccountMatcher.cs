@@ -24,8 +24,12 @@ public sealed class AccountMatcher
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _domainLookup;
     private readonly CompanyNameIndex _names;
 
+    private const int FuzzyCacheSize = 65_536;
+
     [ThreadStatic]
     private static List<(int Entry, double Similarity)>? t_similar;
+
+    private readonly Dictionary<string, (int Entry, double Similarity)> _fuzzyCache = new(StringComparer.Ordinal);
 
     public AccountMatcher(RuleSet rules, IReadOnlyList<Account> accounts)
     {
@@ -141,6 +145,41 @@ public sealed class AccountMatcher
             return -1;
         }
 
+        // An exact normalized name has similarity 1, the best there is: no fuzzy search needed.
+        var exact = _names.FindExact(normalized);
+        if (!exact.IsEmpty)
+        {
+            similarity = 1;
+            return exact.Length == 1 ? exact[0] : BreakTie([.. exact]);
+        }
+
+        lock (_fuzzyCache)
+        {
+            if (_fuzzyCache.TryGetValue(normalized, out var cached))
+            {
+                similarity = cached.Similarity;
+                return cached.Entry;
+            }
+        }
+
+        var entry = FuzzyMatch(normalized, out similarity);
+        lock (_fuzzyCache)
+        {
+            // Bounded: the same company names recur across persons, but memory must not grow with them.
+            if (_fuzzyCache.Count >= FuzzyCacheSize)
+            {
+                _fuzzyCache.Clear();
+            }
+
+            _fuzzyCache[normalized] = (entry, similarity);
+        }
+
+        return entry;
+    }
+
+    private int FuzzyMatch(string normalized, out double similarity)
+    {
+        similarity = 0;
         var results = t_similar ??= [];
         results.Clear();
         _names.FindSimilar(normalized, _rules.Matching.MinSimilarity, results);

@@ -17,12 +17,18 @@ public sealed class DecisionEngine
     private readonly RuleSet _rules;
     private readonly AccountMatcher _accounts;
     private readonly OwnerRouter _router;
+    private readonly Func<Account, Opportunity?>? _lostOpportunity;
 
-    public DecisionEngine(RuleSet rules, AccountMatcher accounts)
+    /// <param name="lostOpportunity">
+    /// The account's most recent lost opportunity, which a recheck's <c>set</c> and <c>task</c> see as
+    /// <c>opportunity.*</c> (a recheck comes months after the event that recycled the person); null when unknown.
+    /// </param>
+    public DecisionEngine(RuleSet rules, AccountMatcher accounts, Func<Account, Opportunity?>? lostOpportunity = null)
     {
         _rules = rules;
         _accounts = accounts;
         _router = new OwnerRouter(rules);
+        _lostOpportunity = lostOpportunity;
     }
 
     public RuleSet Rules => _rules;
@@ -243,6 +249,11 @@ public sealed class DecisionEngine
 
         var rule = FindRecheckRule(scope);
         var ruleId = rule?.Id ?? "recheck";
+        if (scope.Opportunity is null && scope.Account is { } account && _lostOpportunity is not null)
+        {
+            scope.Opportunity = _lostOpportunity(account);
+        }
+
         if (rule is null)
         {
             decision.Why.Notes.Add(scope.RecycleRule is { } named

@@ -107,6 +107,13 @@ public sealed class CompanyNameIndex
     public int Count => _names.Length;
 
     /// <summary>
+    /// The entries whose normalized name equals the query exactly (similarity 1, the best there is), in ascending
+    /// order; empty when there is none. A dictionary look-up: callers that want only the best match try this first.
+    /// </summary>
+    public ReadOnlySpan<int> FindExact(string normalizedQuery) =>
+        _exact.TryGetValue(normalizedQuery, out var entries) ? entries : default;
+
+    /// <summary>
     /// Finds the entries whose Jaro-Winkler similarity to <paramref name="normalizedQuery"/> (already normalized) is at
     /// least <paramref name="minSimilarity"/>, with that similarity, in ascending entry order. Exact equals
     /// (similarity 1) come from the dictionary without any scan. <paramref name="results"/> is cleared first.

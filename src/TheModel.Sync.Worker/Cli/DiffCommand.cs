@@ -14,7 +14,7 @@ internal static class DiffCommand
         var headConfig = new Option<string>("--head") { Description = "The config as proposed.", Required = true };
         var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
-        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities (read and checked)." };
+        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Write JSON (every moved person) instead of markdown." };
         var output = new Option<string?>("--out") { Description = "Write the report to this file instead of standard output." };
@@ -49,10 +49,7 @@ internal static class DiffCommand
 
         var fileRejects = new List<InputReject>();
         var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, fileRejects);
-        if (opportunitiesPath is not null)
-        {
-            PersonSource.ReadOpportunities(opportunitiesPath, fileRejects);
-        }
+        var opportunities = opportunitiesPath is null ? [] : PersonSource.ReadOpportunities(opportunitiesPath, fileRejects);
 
         await using var file = outPath is null ? null : new StreamWriter(outPath);
         var target = (TextWriter?)file ?? stdout;
@@ -63,7 +60,7 @@ internal static class DiffCommand
             await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
             DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
             result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
-                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
+                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
             DiffReport.WriteJsonSummary(w, result);
             await w.FlushAsync(cancellationToken);
             await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
@@ -72,7 +69,7 @@ internal static class DiffCommand
         {
             var moved = new List<MovedPerson>();
             result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
-                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, at, m =>
+                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m =>
                 {
                     if (moved.Count < limit)
                     {

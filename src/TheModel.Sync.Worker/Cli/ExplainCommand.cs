@@ -17,20 +17,21 @@ internal static class ExplainCommand
         var person = new Option<string>("--person") { Description = "The person: a JSON object, @FILE holding one, or an id to look up in --people.", Required = true };
         var people = new Option<string?>("--people") { Description = "Persons file to find --person ID in (its state seeds open counts and ownership)." };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Print the decision record (JSON) instead of words." };
         var command = new Command("explain", "Explain the decision for one person: which rules did not apply and why, who was excluded and why, the score's parts.")
         {
-            config, person, people, accounts, at, json,
+            config, person, people, accounts, opportunities, at, json,
         };
         command.SetAction(parse => Run(
             parse.GetValue(config)!, parse.GetValue(person)!, parse.GetValue(people), parse.GetValue(accounts), parse.GetValue(at),
-            parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System));
+            parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities)));
         return command;
     }
 
     internal static int Run(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
-        TextWriter stdout, TextWriter log, TimeProvider clock)
+        TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null)
     {
         var loaded = CliSupport.LoadConfig(configPath, log);
         if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
@@ -40,12 +41,13 @@ internal static class ExplainCommand
 
         var rejects = new List<InputReject>();
         var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, rejects);
+        var opportunities = opportunitiesPath is null ? [] : PersonSource.ReadOpportunities(opportunitiesPath, rejects);
         foreach (var r in rejects)
         {
             log.WriteLine($"{r.File}:{r.Line}: rejected: {r.Reason}");
         }
 
-        var session = new SimulationSession(loaded.Rules, accounts);
+        var session = new SimulationSession(loaded.Rules, accounts, opportunities);
         Person? subject;
         var trimmed = personText.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('@'))

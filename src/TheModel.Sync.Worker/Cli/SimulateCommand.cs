@@ -12,7 +12,7 @@ internal static class SimulateCommand
         var config = new Option<string>("--config") { Description = "The routing config (a file or a folder).", Required = true };
         var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
-        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV (read and checked; rules with on: need live events)." };
+        var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV: each account's latest lost one is what rechecks see as opportunity.* (rules with on: need live events)." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var output = new Option<string>("--out") { Description = "Decisions, one JSON object per line.", Required = true };
         var command = new Command("simulate", "Evaluate every person of a file at one time, in file order, with state carried from person to person.")

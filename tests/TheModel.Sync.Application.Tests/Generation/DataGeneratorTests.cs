@@ -79,6 +79,7 @@ public sealed class DataGeneratorTests
     [Theory]
     [InlineData(0, 0, null, 0)]
     [InlineData(10, 0, null, 0)]
+    [InlineData(200, 3, null, 1)]
     [InlineData(1_234, 321, null, 160)]
     [InlineData(100, 50, 77, 77)]
     public void Generate_Counts_AreAsAsked(int people, int accounts, int? opportunities, int expectedOpportunities)

@@ -127,7 +127,7 @@ public sealed class SimulatorTests
         var baseRules = Configs.FromText(Config.Replace("{ id: a, weight: 2, max_open: 2 }", "{ id: a, weight: 2 }", StringComparison.Ordinal));
         var headRules = Configs.FromText(Config.Replace("{ id: a, weight: 2, max_open: 2 }", "{ id: a }", StringComparison.Ordinal));
         var moved = new List<MovedPerson>();
-        var result = RoutingDiff.Run(baseRules, headRules, people, [], At, moved.Add);
+        var result = RoutingDiff.Run(baseRules, headRules, people, [], [], At, moved.Add);
         Assert.Equal(30, result.Persons);
         Assert.Equal((20L, 10L), (result.Base.ByOwner["a"], result.Base.ByOwner["b"]));
         Assert.Equal((15L, 15L), (result.Head.ByOwner["a"], result.Head.ByOwner["b"]));

@@ -59,6 +59,19 @@ public sealed class ConfigErrorTests
             "config/routing.yaml:2:8: error TM0012: expected a list, got a mapping"
         },
         {
+            "TM0012 on_breach item with two actions", """
+            version: 1
+            sla:
+              - id: s
+                applies: {}
+                met_when: {}
+                within: 4h
+                on_breach:
+                  - { task: { owner: owner, subject: x }, reassign: { max: 1 } }
+            """,
+            "config/routing.yaml:8:9: error TM0012: an on_breach item holds one action, task or reassign; write them as two items"
+        },
+        {
             "TM0012 bool", """
             version: 1
             teams:

@@ -212,6 +212,17 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public void Schema_Document_IsAValidDraft202012Schema()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(SchemaPath));
+        var results = MetaSchemas.Draft202012.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+
+        var errors = new List<string>();
+        CollectErrors(results, errors);
+        Assert.True(results.IsValid, string.Join(Environment.NewLine, errors));
+    }
+
+    [Fact]
     public void Schema_Root_IsTheTopLevelDefinitionWithoutRequiredKeys()
     {
         var root = SchemaDocument.Value;
@@ -321,6 +332,16 @@ public sealed class SchemaTests
         version: 1
         lists:
           abm: { domains: [bigco.example], builtin: free_mail_domains }
+        """)]
+    [InlineData("reserved member id", "TM0016", """
+        version: 1
+        teams:
+          - { id: sr, role: SR, members: [{ id: owner }] }
+        """)]
+    [InlineData("reserved queue key", "TM0016", """
+        version: 1
+        crm:
+          hubspot: { stages: { new: { hs_lead_status: NEW } }, queues: { external: "90001" } }
         """)]
     [InlineData("yes is not a boolean", "TM0012", """
         version: 1

@@ -256,6 +256,34 @@ public sealed class DecisionEngineTests
         Assert.Equal(Stage.Sql, h.Engine.Evaluate(p, T, h.State, recycleEvent: wrongReason).Stage);
     }
 
+    [Fact]
+    public void Recheck_TaskSeesTheAccountsLatestLostOpportunity()
+    {
+        var rules = new TestRules();
+        rules.Team("ae", TeamRole.AE, Tokyo, new M("kenji"));
+        rules.Recycle(new RecycleRule
+        {
+            Id = "closed-lost",
+            On = RecycleTrigger.OpportunityLost,
+            When = Always,
+            RecheckAfter = TimeSpan.FromDays(180),
+            RecheckTask = new TaskTemplate
+            {
+                Owner = TaskOwnerKind.AccountOwner,
+                Subject = new Template("Re-engage {account.name}: lost on {opportunity.close_date}",
+                    ["Re-engage ", F("account.name"), ": lost on ", F("opportunity.close_date")]),
+            },
+        });
+        var account = new Account { Id = "acc", Name = "Acme", Domain = "acme.example", Owner = "kenji" };
+        var lost = new Opportunity { Id = "o1", Account = "acc", IsClosed = true, IsWon = false, CloseDate = new DateTimeOffset(2026, 5, 29, 0, 0, 0, TimeSpan.Zero) };
+        var built = rules.Build();
+        var engine = new DecisionEngine(built, new AccountMatcher(built, [account]), a => a.Id == "acc" ? lost : null);
+        var p = Persons.New(email: "x@acme.example", stage: Stage.Nurture, recycleRule: "closed-lost", stageEnteredAt: T.AddDays(-200), recheckAt: T.AddDays(-1));
+        var d = engine.Evaluate(p, T, new InMemoryRoutingState(built));
+        var task = Assert.Single(d.Actions, a => a.Type == ActionType.Task);
+        Assert.Equal(("kenji", "Re-engage Acme: lost on 2026-05-29"), (task.Owner, task.Subject));
+    }
+
     private static SlaRule FirstTouch(ClockKind clock) => new()
     {
         Id = "first-touch",
