@@ -34,16 +34,18 @@ public static class EngineBenchmark
             $"config: {configPath} ({loaded.Version[..Math.Min(19, loaded.Version.Length)]}); T = {Timestamps.Format(options.At)}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; Server GC {System.Runtime.GCSettings.IsServerGC}; load {Load()}"));
 
         double? ours = null;
-        Decision[]? decisions = null;
+        ScoreSummary[]? summaries = null;
         if (options.Only is null or "ours")
         {
-            (ours, decisions) = Ours(options, rules, people, accounts);
+            // Only a summary of the first decisions outlives this call: the records themselves are released before
+            // RulesEngine runs, so that its collections do not pay for our heap.
+            (ours, summaries) = Ours(options, rules, people, accounts);
         }
 
         double? baseline = null;
         if (options.Only is null or "rulesengine")
         {
-            baseline = await BaselineAsync(options, rules, people, accounts, decisions);
+            baseline = await BaselineAsync(options, rules, people, accounts, summaries);
         }
 
         var inv = CultureInfo.InvariantCulture;
@@ -65,7 +67,10 @@ public static class EngineBenchmark
 
     // ---------------------------------------------------------------- ours
 
-    private static (double PersonsPerSecond, Decision[] Decisions) Ours(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts)
+    /// <summary>What the cross-check compares with our decisions.</summary>
+    private readonly record struct ScoreSummary(string? Segment, double Fit, double Engagement, double Score);
+
+    private static (double PersonsPerSecond, ScoreSummary[] FirstDecisions) Ours(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts)
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine();
@@ -132,7 +137,7 @@ public static class EngineBenchmark
             var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
             rates.Add(people.Count / seconds);
             Console.WriteLine(string.Create(inv,
-                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s (process CPU {cpuSeconds * 1000:0} ms = {people.Count / cpuSeconds:N0} persons per CPU-s); {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {pauseMs:0} ms; load {Load()}"));
+                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s (process CPU {cpuSeconds * 1000:0} ms = {people.Count / cpuSeconds:N0} persons per CPU-s); {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {pauseMs:0} ms{LastEphemeral()}; load {Load()}"));
             if (pass == passes - 1)
             {
                 Collect();
@@ -163,7 +168,7 @@ public static class EngineBenchmark
         var median = BenchData.Median(rates);
         Describe(decisions);
         Console.WriteLine(string.Create(inv, $"ours: median {median:N0} persons/s over {passes} passes (min {rates.Min():N0}, max {rates.Max():N0}); without keeping the decisions (info) {dropped.Max():N0} persons/s; checksum {sink}"));
-        return (median, decisions);
+        return (median, [.. decisions.Take(CrossChecked).Select(d => new ScoreSummary(d.Segment, d.Fit, d.Engagement, d.Score))]);
     }
 
     private static InMemoryRoutingState Seeded(RuleSet rules, Footprint[] footprints)
@@ -215,6 +220,15 @@ public static class EngineBenchmark
         GC.Collect();
     }
 
+    /// <summary>What the last young-generation collection kept alive and how long it paused.</summary>
+    private static string LastEphemeral()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        return info.Index == 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $" (last gen{info.Generation}: {info.PromotedBytes / 1024.0:N0} KB promoted, {info.PauseDurations[0].TotalMilliseconds:0.00} ms)");
+    }
+
     private static TimeSpan CpuTime()
     {
         using var self = Process.GetCurrentProcess();
@@ -236,7 +250,7 @@ public static class EngineBenchmark
 
     // ---------------------------------------------------------------- RulesEngine
 
-    private static async Task<double> BaselineAsync(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts, Decision[]? ours)
+    private static async Task<double> BaselineAsync(BenchOptions options, RuleSet rules, List<Person> people, List<Account> accounts, ScoreSummary[]? ours)
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine();
@@ -355,7 +369,7 @@ public static class EngineBenchmark
             var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
             rates.Add(people.Count / seconds);
             Console.WriteLine(string.Create(inv,
-                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s (process CPU {cpuSeconds * 1000:0} ms = {people.Count / cpuSeconds:N0} persons per CPU-s); {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {pauseMs:0} ms; load {Load()}"));
+                $"pass {pass + 1}: {people.Count:N0} persons in {seconds * 1000:0} ms = {people.Count / seconds:N0} persons/s (process CPU {cpuSeconds * 1000:0} ms = {people.Count / cpuSeconds:N0} persons per CPU-s); {bytes / (double)people.Count:N0} B allocated/person; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, paused {pauseMs:0} ms{LastEphemeral()}; load {Load()}"));
         }
 
         var median = BenchData.Median(rates);

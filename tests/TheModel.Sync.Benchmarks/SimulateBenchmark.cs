@@ -20,15 +20,24 @@ public static class SimulateBenchmark
         var loaded = BenchData.LoadConfig(configPath);
         var dir = BenchData.EnsureData(options, loaded.Rules, loaded.Version);
         var worker = Path.Combine(root, "src", "TheModel.Sync.Worker", "bin", "Release", "net10.0", "themodel-sync.dll");
-        if (!File.Exists(worker))
+        // Built (incrementally) unless --no-build: a stale binary would measure old code. If the build fails (someone
+        // mid-edit), an existing binary is used with a warning; without one there is nothing to measure.
+        if (!options.NoBuild || !File.Exists(worker))
         {
-            Console.WriteLine($"building the worker ({worker} is missing)");
+            Console.WriteLine("building the worker (Release)");
             var build = await RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q", Path.Combine(root, "src", "TheModel.Sync.Worker", "TheModel.Sync.Worker.csproj")], root, echo: true);
             if (build.ExitCode != 0 || !File.Exists(worker))
             {
-                throw new BenchmarkFailure("building the worker failed");
+                if (!File.Exists(worker))
+                {
+                    throw new BenchmarkFailure("building the worker failed");
+                }
+
+                Console.WriteLine("warning: the worker build failed; measuring the existing binary");
             }
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker: {worker}, built {File.GetLastWriteTimeUtc(worker):yyyy-MM-dd HH:mm:ss} UTC"));
 
         var outDir = Path.Combine(Path.GetTempPath(), "themodel-sync-bench", "simulate-out-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(outDir);
@@ -43,9 +52,10 @@ public static class SimulateBenchmark
         var result = useTime
             ? await RunAsync(time, ["-v", "dotnet", .. simulate], root, echo: false)
             : await RunAsync("dotnet", simulate, root, echo: false);
-        foreach (var line in result.Stderr.Where(l => !l.StartsWith('\t')))
+        string[] timeLines = ["User time", "System time", "Percent of CPU", "Elapsed (wall clock)", "Maximum resident set size"];
+        foreach (var line in result.Stderr.Where(l => !l.StartsWith('\t') || timeLines.Any(t => l.Contains(t, StringComparison.Ordinal))))
         {
-            Console.WriteLine("  | " + line);
+            Console.WriteLine("  | " + line.Trim());
         }
 
         if (result.ExitCode != 0)

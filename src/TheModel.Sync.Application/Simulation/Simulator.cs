@@ -49,6 +49,9 @@ public sealed class SimulationResult
     public SortedDictionary<string, long> ByRule { get; } = new(StringComparer.Ordinal);
 
     public TimeSpan Elapsed { get; set; }
+
+    /// <summary>Time to read the accounts and seed the state from the people (the first pass).</summary>
+    public TimeSpan SeedElapsed { get; set; }
 }
 
 /// <summary>
@@ -86,17 +89,24 @@ public static class Simulator
         result.Opportunities = opportunities.Count;
         var session = new SimulationSession(options.Rules, accounts, opportunities);
 
-        // Pass 1: seed open counts and account ownership from the input as it stands.
+        // Pass 1: seed open counts and account ownership from the input as it stands. Parsing runs on its own thread.
         long total = 0;
-        foreach (var (person, _) in PersonSource.ReadPersons(options.PeoplePath))
+        var seedChannel = NewChannel<List<(Person? Person, InputReject? Reject)>>();
+        var seedProducer = Task.Run(() => Produce(options.PeoplePath, seedChannel.Writer, cancellationToken), cancellationToken);
+        await foreach (var batch in seedChannel.Reader.ReadAllAsync(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (person is not null)
+            foreach (var (person, _) in batch)
             {
-                session.Seed(person);
-                total++;
+                if (person is not null)
+                {
+                    session.Seed(person);
+                    total++;
+                }
             }
         }
+
+        await seedProducer;
+        result.SeedElapsed = clock.Elapsed;
 
         await using var rejectsWriter = new RejectsWriter(rejectsPath);
         foreach (var r in fileRejects)
@@ -104,47 +114,74 @@ public static class Simulator
             Reject(result, rejectsWriter, r);
         }
 
-        // Pass 2: evaluate in file order.
-        var channel = Channel.CreateBounded<List<(Person? Person, InputReject? Reject)>>(new BoundedChannelOptions(8)
+        // Pass 2, in three stages on their own threads: read and parse, evaluate in file order, write.
+        var input = NewChannel<List<(Person? Person, InputReject? Reject)>>();
+        var decided = NewChannel<List<(Decision? Decision, InputReject? Reject)>>();
+        var producer = Task.Run(() => Produce(options.PeoplePath, input.Writer, cancellationToken), cancellationToken);
+        var writer = Task.Run(() => WriteAsync(options, decided.Reader, result, rejectsWriter, total, cancellationToken), cancellationToken);
+        try
         {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        var producer = Task.Run(() => Produce(options.PeoplePath, channel.Writer, cancellationToken), cancellationToken);
-
-        await using (var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
-        {
-            var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-            long done = 0;
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var batch in input.Reader.ReadAllAsync(cancellationToken))
             {
+                var outcomes = new List<(Decision?, InputReject?)>(batch.Count);
                 foreach (var (person, reject) in batch)
                 {
-                    if (reject is not null)
-                    {
-                        Reject(result, rejectsWriter, reject);
-                        continue;
-                    }
-
-                    var decision = session.Evaluate(person!, options.At);
-                    DecisionJson.Write(json, decision);
-                    json.Flush();
-                    json.Reset();
-                    output.WriteByte((byte)'\n');
-                    Count(result, decision);
-                    done++;
+                    outcomes.Add(reject is not null ? (null, reject) : (session.Evaluate(person!, options.At), null));
                 }
 
-                options.Progress?.Invoke(done, total);
+                await decided.Writer.WriteAsync(outcomes, cancellationToken);
             }
 
             await producer;
-            await output.FlushAsync(cancellationToken);
+            decided.Writer.Complete();
+        }
+        catch (Exception ex)
+        {
+            decided.Writer.TryComplete(ex);
+            throw;
         }
 
+        await writer;
         result.RejectsPath = result.RejectCount > 0 ? rejectsPath : null;
         result.Elapsed = clock.Elapsed;
         return result;
+    }
+
+    private static Channel<T> NewChannel<T>() => Channel.CreateBounded<T>(new BoundedChannelOptions(16)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+    });
+
+    private static async Task WriteAsync(
+        SimulationOptions options, ChannelReader<List<(Decision? Decision, InputReject? Reject)>> decided, SimulationResult result,
+        RejectsWriter rejectsWriter, long total, CancellationToken cancellationToken)
+    {
+        await using var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        long done = 0;
+        await foreach (var batch in decided.ReadAllAsync(cancellationToken))
+        {
+            foreach (var (decision, reject) in batch)
+            {
+                if (reject is not null)
+                {
+                    Reject(result, rejectsWriter, reject);
+                    continue;
+                }
+
+                DecisionJson.Write(json, decision!);
+                json.Flush();
+                json.Reset();
+                output.WriteByte((byte)'\n');
+                Count(result, decision!);
+                done++;
+            }
+
+            options.Progress?.Invoke(done, total);
+        }
+
+        await output.FlushAsync(cancellationToken);
     }
 
     private static async Task Produce(string path, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)

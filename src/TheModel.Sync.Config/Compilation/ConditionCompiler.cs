@@ -301,7 +301,7 @@ internal static class ConditionCompiler
             case PredicateOp.Matches:
                 try
                 {
-                    return Predicate.Matches(field, new Regex(scalar.Text, RegexOptions.CultureInvariant, MatchTimeout));
+                    return Predicate.Matches(field, new Regex(scalar.Text, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout));
                 }
                 catch (ArgumentException e)
                 {

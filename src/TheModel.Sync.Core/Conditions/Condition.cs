@@ -1,4 +1,4 @@
-using System.Text;
+using System.Collections.Concurrent;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Records;
 
@@ -10,7 +10,23 @@ public struct ConditionFailure
     public Condition? Node;
     public Value Actual;
 
-    public readonly string Describe() => Node is null ? "the condition did not hold" : Node.DescribeFailure(Actual);
+    /// <summary>For <c>any:</c>, the node that failed in its first alternative (<see cref="Actual"/> is what it saw).</summary>
+    public Condition? FirstAlternative;
+
+    public readonly string Describe() => Node switch
+    {
+        null => "the condition did not hold",
+        AnyCondition when FirstAlternative is { } first => AnyCondition.Describe(first.DescribeFailure(Actual)),
+        _ => Node.DescribeFailure(Actual),
+    };
+
+    /// <summary>The explanation a routing rule records: <c>when did not hold: …</c>, formatted once per value seen.</summary>
+    public readonly string Because() => Node switch
+    {
+        null => "when did not hold",
+        AnyCondition when FirstAlternative is { } first => first.BecauseText(Actual, anyPrefix: true),
+        _ => Node.BecauseText(Actual, anyPrefix: false),
+    };
 }
 
 /// <summary>A compiled condition (section 5). Evaluation is allocation-free; failures are described only when asked.</summary>
@@ -26,6 +42,31 @@ public abstract class Condition
 
     /// <summary>Why this node did not hold, in words, given the value it saw.</summary>
     public abstract string DescribeFailure(Value actual);
+
+    private const int BecauseCacheSize = 1024;
+    private ConcurrentDictionary<(Value, bool), string>? _because;
+
+    /// <summary>
+    /// <c>when did not hold: </c> plus <see cref="DescribeFailure"/>, remembered per value seen: most failures repeat
+    /// (a stage, a missing field), and every decision record carries them. Bounded so that memory stays flat.
+    /// </summary>
+    public string BecauseText(Value actual, bool anyPrefix)
+    {
+        var cache = _because ??= new ConcurrentDictionary<(Value, bool), string>();
+        if (cache.TryGetValue((actual, anyPrefix), out var text))
+        {
+            return text;
+        }
+
+        text = "when did not hold: " + (anyPrefix ? AnyCondition.Describe(DescribeFailure(actual)) : DescribeFailure(actual));
+        if (cache.Count >= BecauseCacheSize)
+        {
+            cache.Clear();
+        }
+
+        cache.TryAdd((actual, anyPrefix), text);
+        return text;
+    }
 
     /// <summary>Every field the condition reads (to check, for example, that segments do not read the score).</summary>
     public abstract IEnumerable<FieldRef> Fields();
@@ -84,12 +125,14 @@ public sealed class AnyCondition(IReadOnlyList<Condition> items) : Condition
         }
 
         failure.Node = this;
-        failure.Actual = first.Node is null ? default : Value.Of(first.Describe());
+        failure.FirstAlternative = first.FirstAlternative ?? first.Node;
+        failure.Actual = first.Actual;
         return false;
     }
 
-    public override string DescribeFailure(Value actual) =>
-        actual.Kind == ValueKind.String ? $"none of the alternatives held ({actual.AsString}, ...)" : "none of the alternatives held";
+    internal static string Describe(string firstAlternative) => $"none of the alternatives held (the first: {firstAlternative})";
+
+    public override string DescribeFailure(Value actual) => "none of the alternatives held";
 
     public override IEnumerable<FieldRef> Fields() => _items.SelectMany(i => i.Fields());
 }
@@ -106,6 +149,7 @@ public sealed class NotCondition(Condition inner) : Condition
 
         failure.Node = this;
         failure.Actual = default;
+        failure.FirstAlternative = null;
         return false;
     }
 

@@ -70,6 +70,7 @@ public sealed class Predicate : Condition
 
         failure.Node = this;
         failure.Actual = v;
+        failure.FirstAlternative = null;
         return false;
     }
 

@@ -65,7 +65,7 @@ public sealed class RuleTrace
     public bool Applied { get; }
 
     /// <summary>Formatted on demand so that evaluation does not build strings nobody reads.</summary>
-    public string? Because => _because ?? (Applied ? null : "when did not hold: " + _failure.Describe());
+    public string? Because => _because ?? (Applied ? null : _failure.Because());
 }
 
 public enum ExclusionReason : byte
