@@ -12,7 +12,7 @@ public sealed class BenchOptions
     public const string Usage = """
         usage: dotnet run -c Release --project tests/TheModel.Sync.Benchmarks -- MODE [options]
           engine    [--people 100000] [--accounts 10000] [--seed 1] [--passes 5] [--only ours|rulesengine]
-          simulate  [--people 1000000] [--accounts 100000] [--seed 1] [--keep-output] [--no-build]
+          simulate  [--people 1000000] [--accounts 100000] [--seed 1] [--keep-output] [--build]
           profile   [--people 100000] [--accounts 10000] [--seed 1] [--passes 3]
           micro     [BenchmarkSwitcher arguments, e.g. --filter '*']
         common: --config PATH (default: the repository's config/), --at ISO (default 2026-11-30T10:00:00+09:00),
@@ -37,7 +37,7 @@ public sealed class BenchOptions
 
     public bool KeepOutput { get; private set; }
 
-    public bool NoBuild { get; private set; }
+    public bool Build { get; private set; }
 
     public string? Only { get; private set; }
 
@@ -79,8 +79,8 @@ public sealed class BenchOptions
                 case "--keep-output":
                     o.KeepOutput = true;
                     break;
-                case "--no-build":
-                    o.NoBuild = true;
+                case "--build":
+                    o.Build = true;
                     break;
                 case "--only":
                     o.Only = Next() is "ours" or "rulesengine" ? args[i] : throw new BenchmarkFailure("--only takes ours or rulesengine");

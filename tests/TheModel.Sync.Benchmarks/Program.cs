@@ -32,7 +32,7 @@ try
         case "micro":
             var config = DefaultConfig.Instance
                 .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
-                .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+                .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
             BenchmarkSwitcher.FromAssembly(typeof(BenchOptions).Assembly).Run(args[1..], config);
             return 0;
         default:

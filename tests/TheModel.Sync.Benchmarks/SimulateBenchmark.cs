@@ -20,9 +20,9 @@ public static class SimulateBenchmark
         var loaded = BenchData.LoadConfig(configPath);
         var dir = BenchData.EnsureData(options, loaded.Rules, loaded.Version);
         var worker = Path.Combine(root, "src", "TheModel.Sync.Worker", "bin", "Release", "net10.0", "themodel-sync.dll");
-        // Built (incrementally) unless --no-build: a stale binary would measure old code. If the build fails (someone
-        // mid-edit), an existing binary is used with a warning; without one there is nothing to measure.
-        if (!options.NoBuild || !File.Exists(worker))
+        // Built when missing, or when --build asks (a stale binary measures old code; its build time is printed). A
+        // failed --build falls back to an existing binary with a warning: someone may be mid-edit.
+        if (options.Build || !File.Exists(worker))
         {
             Console.WriteLine("building the worker (Release)");
             var build = await RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q", Path.Combine(root, "src", "TheModel.Sync.Worker", "TheModel.Sync.Worker.csproj")], root, echo: true);

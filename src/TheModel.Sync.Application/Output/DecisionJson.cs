@@ -8,6 +8,55 @@ namespace TheModel.Sync.Application.Output;
 /// <summary>Writes decisions as section 13's JSON objects, one per line.</summary>
 public static class DecisionJson
 {
+    // Names encoded once: every decision writes them, and a million decisions is a normal run.
+    private static readonly JsonEncodedText P_account = JsonEncodedText.Encode("account");
+    private static readonly JsonEncodedText P_actions = JsonEncodedText.Encode("actions");
+    private static readonly JsonEncodedText P_applied = JsonEncodedText.Encode("applied");
+    private static readonly JsonEncodedText P_at = JsonEncodedText.Encode("at");
+    private static readonly JsonEncodedText P_because = JsonEncodedText.Encode("because");
+    private static readonly JsonEncodedText P_config = JsonEncodedText.Encode("config");
+    private static readonly JsonEncodedText P_deadline = JsonEncodedText.Encode("deadline");
+    private static readonly JsonEncodedText P_due = JsonEncodedText.Encode("due");
+    private static readonly JsonEncodedText P_engagement = JsonEncodedText.Encode("engagement");
+    private static readonly JsonEncodedText P_excluded = JsonEncodedText.Encode("excluded");
+    private static readonly JsonEncodedText P_field = JsonEncodedText.Encode("field");
+    private static readonly JsonEncodedText P_fit = JsonEncodedText.Encode("fit");
+    private static readonly JsonEncodedText P_kind = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText P_match = JsonEncodedText.Encode("match");
+    private static readonly JsonEncodedText P_matched_by = JsonEncodedText.Encode("matched_by");
+    private static readonly JsonEncodedText P_member = JsonEncodedText.Encode("member");
+    private static readonly JsonEncodedText P_notes = JsonEncodedText.Encode("notes");
+    private static readonly JsonEncodedText P_outcome = JsonEncodedText.Encode("outcome");
+    private static readonly JsonEncodedText P_owner = JsonEncodedText.Encode("owner");
+    private static readonly JsonEncodedText P_owner_set_at = JsonEncodedText.Encode("owner_set_at");
+    private static readonly JsonEncodedText P_person = JsonEncodedText.Encode("person");
+    private static readonly JsonEncodedText P_points = JsonEncodedText.Encode("points");
+    private static readonly JsonEncodedText P_previous_owner = JsonEncodedText.Encode("previous_owner");
+    private static readonly JsonEncodedText P_recheck_at = JsonEncodedText.Encode("recheck_at");
+    private static readonly JsonEncodedText P_recycle_reason = JsonEncodedText.Encode("recycle_reason");
+    private static readonly JsonEncodedText P_recycle_rule = JsonEncodedText.Encode("recycle_rule");
+    private static readonly JsonEncodedText P_rule = JsonEncodedText.Encode("rule");
+    private static readonly JsonEncodedText P_rules = JsonEncodedText.Encode("rules");
+    private static readonly JsonEncodedText P_score = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText P_segment = JsonEncodedText.Encode("segment");
+    private static readonly JsonEncodedText P_sla = JsonEncodedText.Encode("sla");
+    private static readonly JsonEncodedText P_stage = JsonEncodedText.Encode("stage");
+    private static readonly JsonEncodedText P_stage_entered_at = JsonEncodedText.Encode("stage_entered_at");
+    private static readonly JsonEncodedText P_state = JsonEncodedText.Encode("state");
+    private static readonly JsonEncodedText P_subject = JsonEncodedText.Encode("subject");
+    private static readonly JsonEncodedText P_team = JsonEncodedText.Encode("team");
+    private static readonly JsonEncodedText P_trigger = JsonEncodedText.Encode("trigger");
+    private static readonly JsonEncodedText P_type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText P_value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText P_why = JsonEncodedText.Encode("why");
+    private static readonly JsonEncodedText V_assign = JsonEncodedText.Encode("assign");
+    private static readonly JsonEncodedText V_assigned = JsonEncodedText.Encode("assigned");
+    private static readonly JsonEncodedText V_engagement = JsonEncodedText.Encode("engagement");
+    private static readonly JsonEncodedText V_fit = JsonEncodedText.Encode("fit");
+    private static readonly JsonEncodedText V_kept = JsonEncodedText.Encode("kept");
+    private static readonly JsonEncodedText V_set = JsonEncodedText.Encode("set");
+    private static readonly JsonEncodedText V_task = JsonEncodedText.Encode("task");
+
     /// <summary>Section 14: engagement rounded to 2 decimals, halves away from zero.</summary>
     public static decimal RoundEngagement(double engagement) =>
         Math.Round((decimal)engagement, 2, MidpointRounding.AwayFromZero);
@@ -15,43 +64,43 @@ public static class DecisionJson
     public static void Write(Utf8JsonWriter w, Decision d)
     {
         w.WriteStartObject();
-        w.WriteString("person", d.PersonId);
-        w.WriteString("at", Timestamps.Format(d.At));
-        w.WriteString("config", d.ConfigVersion);
-        w.WriteString("outcome", d.Outcome == DecisionOutcome.Assigned ? "assigned" : "kept");
-        WriteNullable(w, "owner", d.Owner.Name);
-        WriteNullable(w, "team", d.Team?.Id);
-        WriteNullable(w, "rule", d.Rule);
+        w.WriteString(P_person, d.PersonId);
+        WriteTime(w, P_at, d.At);
+        w.WriteString(P_config, d.ConfigVersion);
+        w.WriteString(P_outcome, d.Outcome == DecisionOutcome.Assigned ? V_assigned : V_kept);
+        WriteNullable(w, P_owner, d.Owner.Name);
+        WriteNullable(w, P_team, d.Team?.Id);
+        WriteNullable(w, P_rule, d.Rule);
         if (d.Because is not null)
         {
-            w.WriteString("because", d.Because);
+            w.WriteString(P_because, d.Because);
         }
 
-        w.WriteString("stage", d.Stage.Name());
-        WriteNullable(w, "account", d.Account?.Id);
-        WriteNullable(w, "segment", d.Segment);
-        w.WriteNumber("score", d.Score);
-        w.WriteNumber("fit", d.Fit);
-        w.WriteNumber("engagement", RoundEngagement(d.Engagement));
-        WriteNullable(w, "previous_owner", d.OwnerBefore.Name);
-        WriteTime(w, "owner_set_at", d.OwnerSetAt);
-        WriteTime(w, "stage_entered_at", d.StageEnteredAt);
+        w.WriteString(P_stage, d.Stage.Name());
+        WriteNullable(w, P_account, d.Account?.Id);
+        WriteNullable(w, P_segment, d.Segment);
+        w.WriteNumber(P_score, d.Score);
+        w.WriteNumber(P_fit, d.Fit);
+        w.WriteNumber(P_engagement, RoundEngagement(d.Engagement));
+        WriteNullable(w, P_previous_owner, d.OwnerBefore.Name);
+        WriteTime(w, P_owner_set_at, d.OwnerSetAt);
+        WriteTime(w, P_stage_entered_at, d.StageEnteredAt);
         if (d.RecycleReason is not null)
         {
-            w.WriteString("recycle_reason", d.RecycleReason);
+            w.WriteString(P_recycle_reason, d.RecycleReason);
         }
 
         if (d.RecycleRule is not null)
         {
-            w.WriteString("recycle_rule", d.RecycleRule);
+            w.WriteString(P_recycle_rule, d.RecycleRule);
         }
 
         if (d.RecheckAt is not null)
         {
-            WriteTime(w, "recheck_at", d.RecheckAt);
+            WriteTime(w, P_recheck_at, d.RecheckAt);
         }
 
-        w.WriteStartArray("actions");
+        w.WriteStartArray(P_actions);
         foreach (var a in d.Actions)
         {
             WriteAction(w, a);
@@ -68,83 +117,83 @@ public static class DecisionJson
         switch (a.Type)
         {
             case ActionType.Set:
-                w.WriteString("type", "set");
-                w.WriteString("field", a.Field);
-                w.WritePropertyName("value");
+                w.WriteString(P_type, V_set);
+                w.WriteString(P_field, a.Field);
+                w.WritePropertyName(P_value);
                 WriteValue(w, a.Value);
                 break;
             case ActionType.Assign:
-                w.WriteString("type", "assign");
-                w.WriteString("owner", a.Owner);
+                w.WriteString(P_type, V_assign);
+                w.WriteString(P_owner, a.Owner);
                 break;
             default:
-                w.WriteString("type", "task");
-                w.WriteString("owner", a.Owner);
-                w.WriteString("subject", a.Subject);
-                WriteTime(w, "due", a.Due);
+                w.WriteString(P_type, V_task);
+                w.WriteString(P_owner, a.Owner);
+                w.WriteString(P_subject, a.Subject);
+                WriteTime(w, P_due, a.Due);
                 break;
         }
 
-        w.WriteString("rule", a.Rule);
+        w.WriteString(P_rule, a.Rule);
         w.WriteEndObject();
     }
 
     private static void WriteWhy(Utf8JsonWriter w, Explanation why)
     {
-        w.WriteStartObject("why");
-        WriteNullable(w, "trigger", why.Trigger);
+        w.WriteStartObject(P_why);
+        WriteNullable(w, P_trigger, why.Trigger);
         if (why.MatchedBy is not null)
         {
-            w.WriteString("matched_by", why.MatchedBy);
-            WriteNullable(w, "match", why.MatchDetail);
+            w.WriteString(P_matched_by, why.MatchedBy);
+            WriteNullable(w, P_match, why.MatchDetail);
         }
 
-        w.WriteStartArray("rules");
+        w.WriteStartArray(P_rules);
         foreach (var r in why.Rules)
         {
             w.WriteStartObject();
-            w.WriteString("rule", r.Rule.Id);
-            w.WriteBoolean("applied", r.Applied);
+            w.WriteString(P_rule, r.Rule.Id);
+            w.WriteBoolean(P_applied, r.Applied);
             if (r.Because is { } because)
             {
-                w.WriteString("because", because);
+                w.WriteString(P_because, because);
             }
 
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("excluded");
+        w.WriteStartArray(P_excluded);
         foreach (var e in why.Excluded)
         {
             w.WriteStartObject();
-            w.WriteString("member", e.Member.Id);
-            w.WriteString("because", e.Reason.Name());
-            w.WriteString("rule", e.Rule);
+            w.WriteString(P_member, e.Member.Id);
+            w.WriteString(P_because, e.Reason.Name());
+            w.WriteString(P_rule, e.Rule);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("score");
+        w.WriteStartArray(P_score);
         foreach (var s in why.Score)
         {
             w.WriteStartObject();
-            w.WriteString("rule", s.Rule.Id);
-            w.WriteString("kind", s.IsFit ? "fit" : "engagement");
-            w.WriteNumber("points", RoundEngagement(s.Points));
+            w.WriteString(P_rule, s.Rule.Id);
+            w.WriteString(P_kind, s.IsFit ? V_fit : V_engagement);
+            w.WriteNumber(P_points, RoundEngagement(s.Points));
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
         if (why.Sla.Count > 0)
         {
-            w.WriteStartArray("sla");
+            w.WriteStartArray(P_sla);
             foreach (var s in why.Sla)
             {
                 w.WriteStartObject();
-                w.WriteString("sla", s.Sla.Id);
-                w.WriteString("state", SlaStateName(s.State));
-                WriteTime(w, "deadline", s.Deadline);
+                w.WriteString(P_sla, s.Sla.Id);
+                w.WriteString(P_state, SlaStateName(s.State));
+                WriteTime(w, P_deadline, s.Deadline);
                 w.WriteEndObject();
             }
 
@@ -153,7 +202,7 @@ public static class DecisionJson
 
         if (why.Notes.Count > 0)
         {
-            w.WriteStartArray("notes");
+            w.WriteStartArray(P_notes);
             foreach (var n in why.Notes)
             {
                 w.WriteStringValue(n);
@@ -188,7 +237,8 @@ public static class DecisionJson
                 w.WriteBooleanValue(v.AsBool);
                 break;
             case ValueKind.Time:
-                w.WriteStringValue(Timestamps.Format(v.AsTime));
+                Span<char> buffer = stackalloc char[32];
+                w.WriteStringValue(buffer[..Timestamps.Format(v.AsTime, buffer)]);
                 break;
             case ValueKind.List:
                 w.WriteStartArray();
@@ -205,7 +255,7 @@ public static class DecisionJson
         }
     }
 
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    private static void WriteNullable(Utf8JsonWriter w, JsonEncodedText name, string? value)
     {
         if (value is null)
         {
@@ -217,11 +267,12 @@ public static class DecisionJson
         }
     }
 
-    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    private static void WriteTime(Utf8JsonWriter w, JsonEncodedText name, DateTimeOffset? value)
     {
         if (value is { } t)
         {
-            w.WriteString(name, Timestamps.Format(t));
+            Span<char> buffer = stackalloc char[32];
+            w.WriteString(name, buffer[..Timestamps.Format(t, buffer)]);
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -158,7 +159,11 @@ public static class Simulator
         RejectsWriter rejectsWriter, long total, CancellationToken cancellationToken)
     {
         await using var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+
+        // Lines are built in memory and written a batch at a time: flushing a writer bound to the file would be one
+        // system call per decision.
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         long done = 0;
         await foreach (var batch in decided.ReadAllAsync(cancellationToken))
         {
@@ -173,11 +178,13 @@ public static class Simulator
                 DecisionJson.Write(json, decision!);
                 json.Flush();
                 json.Reset();
-                output.WriteByte((byte)'\n');
+                buffer.Write("\n"u8);
                 Count(result, decision!);
                 done++;
             }
 
+            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+            buffer.ResetWrittenCount();
             options.Progress?.Invoke(done, total);
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Records;
 
@@ -44,7 +43,7 @@ public abstract class Condition
     public abstract string DescribeFailure(Value actual);
 
     private const int BecauseCacheSize = 1024;
-    private ConcurrentDictionary<(Value, bool), string>? _because;
+    private readonly Dictionary<(Value, bool), string> _because = [];
 
     /// <summary>
     /// <c>when did not hold: </c> plus <see cref="DescribeFailure"/>, remembered per value seen: most failures repeat
@@ -52,19 +51,26 @@ public abstract class Condition
     /// </summary>
     public string BecauseText(Value actual, bool anyPrefix)
     {
-        var cache = _because ??= new ConcurrentDictionary<(Value, bool), string>();
-        if (cache.TryGetValue((actual, anyPrefix), out var text))
+        var key = (actual, anyPrefix);
+        lock (_because)
         {
-            return text;
+            if (_because.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
         }
 
-        text = "when did not hold: " + (anyPrefix ? AnyCondition.Describe(DescribeFailure(actual)) : DescribeFailure(actual));
-        if (cache.Count >= BecauseCacheSize)
+        var text = "when did not hold: " + (anyPrefix ? AnyCondition.Describe(DescribeFailure(actual)) : DescribeFailure(actual));
+        lock (_because)
         {
-            cache.Clear();
+            if (_because.Count >= BecauseCacheSize)
+            {
+                _because.Clear();
+            }
+
+            _because[key] = text;
         }
 
-        cache.TryAdd((actual, anyPrefix), text);
         return text;
     }
 

@@ -8,7 +8,8 @@ namespace TheModel.Sync.Core.Matching;
 /// An index of normalized company names (see <see cref="CompanyNames.Normalize"/>) for the <c>company_name</c>
 /// strategy that never scans every entry. Exact names sit in a dictionary. Fuzzy look-ups evaluate Jaro-Winkler
 /// only for candidates: entries sharing at least one character trigram with the query (compared as unordered
-/// triples of chars), plus, for short names, entries within one edit of the query (one char inserted, deleted or
+/// triples of chars; in a large index, where the query's trigrams have more than <see cref="SharedTrigramBudget"/>
+/// postings, entries sharing a third of them), plus, for short names, entries within one edit of the query (one char inserted, deleted or
 /// substituted, or two adjacent chars swapped).
 /// </summary>
 /// <remarks>
@@ -39,6 +40,18 @@ public sealed class CompanyNameIndex
 
     // The upper bound runs the same arithmetic as the similarity; the tolerance only absorbs rounding.
     private const double BoundTolerance = 1e-12;
+
+    // Up to this many trigram postings a query marks every entry sharing one trigram; past it, only entries sharing
+    // a third of the query's trigrams (from names of 8 chars, 6 trigrams, on).
+    internal const int SharedTrigramBudget = 4096;
+    private const int MinTrigramsForShare = 6;
+    private const double SharedTrigramShare = 0.34;
+
+    [ThreadStatic]
+    private static ushort[]? t_counts;
+
+    [ThreadStatic]
+    private static List<int>? t_touched;
 
     // Histogram buckets are bytes, so a name with more chars than this skips the char-count bound.
     private const int MaxHistogramLength = byte.MaxValue;
@@ -222,12 +235,28 @@ public sealed class CompanyNameIndex
             Mark(candidates, same);
         }
 
+        var postings = 0;
         for (var i = 0; i + 3 <= query.Length; i++)
         {
             if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
             {
-                Mark(candidates, posting);
+                postings += posting.Length;
             }
+        }
+
+        if (postings <= SharedTrigramBudget)
+        {
+            for (var i = 0; i + 3 <= query.Length; i++)
+            {
+                if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
+                {
+                    Mark(candidates, posting);
+                }
+            }
+        }
+        else
+        {
+            MarkSharingEnough(query, candidates);
         }
 
         if (query.Length > ShortNameLength)
@@ -295,6 +324,44 @@ public sealed class CompanyNameIndex
         }
 
         return (a << 32) | (b << 16) | c;
+    }
+
+    /// <summary>
+    /// In a large index the query's common trigrams ("ven", "ure") are shared by thousands of names nowhere near it,
+    /// and checking them all costs a millisecond a query. There, an entry becomes a candidate only when it shares a
+    /// third of the query's trigrams (one typo in the middle of a name costs it three); names under 8 chars still
+    /// need only one. Pairs two or more typos apart can then be missed, which the tests measure.
+    /// </summary>
+    private void MarkSharingEnough(string query, Span<ulong> candidates)
+    {
+        var trigramCount = query.Length - 2;
+        var need = trigramCount >= MinTrigramsForShare ? (int)Math.Ceiling(trigramCount * SharedTrigramShare) : 1;
+        var counts = t_counts is { } c && c.Length >= _names.Length ? c : t_counts = new ushort[_names.Length];
+        var touched = t_touched ??= [];
+        touched.Clear();
+        for (var i = 0; i + 3 <= query.Length; i++)
+        {
+            if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
+            {
+                foreach (var entry in posting)
+                {
+                    if (counts[entry]++ == 0)
+                    {
+                        touched.Add(entry);
+                    }
+                }
+            }
+        }
+
+        foreach (var entry in touched)
+        {
+            if (counts[entry] >= need)
+            {
+                candidates[entry >> 6] |= 1UL << (entry & 63);
+            }
+
+            counts[entry] = 0;
+        }
     }
 
     private static void Mark(Span<ulong> candidates, int[] posting)

@@ -246,6 +246,11 @@ public static class Timestamps
         }
 
         var s = text.AsSpan().Trim();
+        if (TryParseFast(s, out value))
+        {
+            return true;
+        }
+
         if (s.Length == 10)
         {
             if (DateTime.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
@@ -272,8 +277,150 @@ public static class Timestamps
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
 
-    public static string Format(DateTimeOffset t) =>
-        t.Offset == TimeSpan.Zero
-            ? t.UtcDateTime.ToString(t.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            : t.ToString(t.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:sszzz" : "yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The shapes CRMs and this project write (<c>2026-11-30</c>, <c>2026-11-30T10:00:00Z</c>,
+    /// <c>2026-11-30T10:00:00.123+09:00</c>) read digit by digit: input files carry millions of them. Anything else
+    /// falls back to the general parser.
+    /// </summary>
+    private static bool TryParseFast(ReadOnlySpan<char> s, out DateTimeOffset value)
+    {
+        value = default;
+        if (s.Length < 10 || s[4] != '-' || s[7] != '-' ||
+            !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
+            month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        if (s.Length == 10)
+        {
+            value = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero);
+            return true;
+        }
+
+        if (s.Length < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+            !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) ||
+            hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        long fractionTicks = 0;
+        if (s[i] == '.')
+        {
+            i++;
+            var start = i;
+            long scale = TimeSpan.TicksPerSecond;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                if (i - start < 7)
+                {
+                    scale /= 10;
+                    fractionTicks += (s[i] - '0') * scale;
+                }
+
+                i++;
+            }
+
+            if (i == start)
+            {
+                return false;
+            }
+        }
+
+        TimeSpan offset;
+        var rest = s[i..];
+        if (rest.Length == 1 && rest[0] is 'Z' or 'z')
+        {
+            offset = TimeSpan.Zero;
+        }
+        else if (rest.Length == 6 && rest[0] is '+' or '-' && rest[3] == ':' &&
+                 Digits(rest, 1, 2, out var oh) && Digits(rest, 4, 2, out var om) && oh <= 14 && om <= 59)
+        {
+            offset = new TimeSpan(oh, om, 0);
+            if (rest[0] == '-')
+            {
+                offset = -offset;
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int n)
+    {
+        n = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var c = s[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            n = (n * 10) + (c - '0');
+        }
+
+        return true;
+    }
+
+    public static string Format(DateTimeOffset t)
+    {
+        Span<char> buffer = stackalloc char[32];
+        return new string(buffer[..Format(t, buffer)]);
+    }
+
+    /// <summary>Writes <c>yyyy-MM-ddTHH:mm:ss[.fff](Z|±HH:MM)</c> into a buffer of at least 29 chars; returns the length.</summary>
+    public static int Format(DateTimeOffset t, Span<char> buffer)
+    {
+        var local = t.DateTime;
+        var i = 0;
+        Put(buffer, ref i, local.Year, 4);
+        buffer[i++] = '-';
+        Put(buffer, ref i, local.Month, 2);
+        buffer[i++] = '-';
+        Put(buffer, ref i, local.Day, 2);
+        buffer[i++] = 'T';
+        Put(buffer, ref i, local.Hour, 2);
+        buffer[i++] = ':';
+        Put(buffer, ref i, local.Minute, 2);
+        buffer[i++] = ':';
+        Put(buffer, ref i, local.Second, 2);
+        if (local.Millisecond != 0)
+        {
+            buffer[i++] = '.';
+            Put(buffer, ref i, local.Millisecond, 3);
+        }
+
+        var offset = t.Offset;
+        if (offset == TimeSpan.Zero)
+        {
+            buffer[i++] = 'Z';
+            return i;
+        }
+
+        buffer[i++] = offset < TimeSpan.Zero ? '-' : '+';
+        var minutes = Math.Abs((int)offset.TotalMinutes);
+        Put(buffer, ref i, minutes / 60, 2);
+        buffer[i++] = ':';
+        Put(buffer, ref i, minutes % 60, 2);
+        return i;
+    }
+
+    private static void Put(Span<char> buffer, ref int i, int value, int width)
+    {
+        for (var k = width - 1; k >= 0; k--)
+        {
+            buffer[i + k] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+
+        i += width;
+    }
 }

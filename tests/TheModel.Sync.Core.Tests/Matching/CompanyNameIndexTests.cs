@@ -169,6 +169,32 @@ public sealed class CompanyNameIndexTests
         Assert.True(recall < 1.0, "blocking became exact at this threshold: move it to the exact comparison");
     }
 
+    [Fact]
+    public void FindSimilar_LargeIndex_TightensBlockingButKeepsNearlyAllAndNothingExtra()
+    {
+        // Thousands of names from a small vocabulary: every trigram of a query has long postings, so the index
+        // blocks on entries sharing a third of the query's trigrams.
+        var random = new Random(77);
+        var names = GenerateNames(random, 20_000);
+        var index = new CompanyNameIndex(names);
+        var queries = Enumerable.Range(0, 300).Select(_ => Typo(random, names[random.Next(names.Count)] ?? "acme")).ToList();
+        var results = new List<(int Entry, double Similarity)>();
+        var expectedCount = 0;
+        var foundCount = 0;
+        foreach (var query in queries)
+        {
+            var expected = BruteForce(names, query, 0.9);
+            index.FindSimilar(query, 0.9, results);
+            Assert.All(results, r => Assert.Contains(r, expected));
+            expectedCount += expected.Count;
+            foundCount += results.Count;
+        }
+
+        var recall = (double)foundCount / expectedCount;
+        Assert.True(expectedCount > 1000, $"only {expectedCount} matches: the corpus does not exercise the large-index path");
+        Assert.True(recall >= 0.97, $"recall {recall:0.0000} ({foundCount}/{expectedCount})");
+    }
+
     private static (List<string?> Names, List<string> Queries) GenerateCorpus()
     {
         var random = new Random(4242);
