@@ -13,14 +13,25 @@ public enum InputFormat
 /// <summary>One record of an input file: its first line number and its keys and values, or why it could not be read.</summary>
 public sealed class InputRecord
 {
+    private string? _text;
+
     public required long Line { get; init; }
 
     public IReadOnlyList<KeyValuePair<string, RawValue>> Values { get; init; } = [];
 
     public string? Error { get; init; }
 
-    /// <summary>The record's text as read (for the rejects file).</summary>
-    public required string Text { get; init; }
+    /// <summary>
+    /// The record's text as read (for the rejects file). For a JSON line that parsed, it is decoded on demand from the
+    /// reader's buffer, so it can be read only until the next record is read: most records never need it.
+    /// </summary>
+    public string Text
+    {
+        get => _text ??= Encoding.UTF8.GetString(Utf8.Span);
+        init => _text = value;
+    }
+
+    internal ReadOnlyMemory<byte> Utf8 { get; init; }
 }
 
 /// <summary>
@@ -63,6 +74,82 @@ public static class InputFiles
         }
     }
 
+    /// <summary>
+    /// The records of one of <paramref name="slices"/> equal byte ranges of a JSON Lines file, each line belonging to the
+    /// slice where it starts, so that the slices together hold every line once. Line numbers count within the slice;
+    /// for work whose order does not matter (seeding counts), read on several threads.
+    /// </summary>
+    public static IEnumerable<InputRecord> ReadJsonLinesSlice(string path, int slice, int slices)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var start = LineStartAtOrAfter(stream, stream.Length * slice / slices);
+        var end = LineStartAtOrAfter(stream, stream.Length * (slice + 1) / slices);
+        stream.Position = start;
+        foreach (var record in ReadJsonLines(new SliceStream(stream, end - start)))
+        {
+            yield return record;
+        }
+    }
+
+    private static long LineStartAtOrAfter(FileStream stream, long position)
+    {
+        if (position <= 0 || position >= stream.Length)
+        {
+            return Math.Clamp(position, 0, stream.Length);
+        }
+
+        // The line that position falls in belongs to the slice where it starts: skip to the next line start.
+        stream.Position = position - 1;
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n')
+        {
+        }
+
+        return stream.Position;
+    }
+
+    /// <summary>A window of a stream from its current position: reads stop after <c>length</c> bytes.</summary>
+    private sealed class SliceStream(Stream inner, long length) : Stream
+    {
+        private long _left = length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_left <= 0)
+            {
+                return 0;
+            }
+
+            var read = inner.Read(buffer, offset, (int)Math.Min(count, _left));
+            _left -= read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     public static IEnumerable<InputRecord> ReadJsonLines(Stream stream)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
@@ -99,7 +186,7 @@ public static class InputFiles
                     }
 
                     line++;
-                    var record = ParseJsonLine(buffer.AsSpan(start, nl - start), line);
+                    var record = ParseJsonLine(buffer.AsMemory(start, nl - start), line);
                     start = nl + 1;
                     if (record is not null)
                     {
@@ -112,7 +199,7 @@ public static class InputFiles
                     if (start < filled)
                     {
                         line++;
-                        var record = ParseJsonLine(buffer.AsSpan(start, filled - start), line);
+                        var record = ParseJsonLine(buffer.AsMemory(start, filled - start), line);
                         if (record is not null)
                         {
                             yield return record;
@@ -132,11 +219,13 @@ public static class InputFiles
         }
     }
 
-    private static InputRecord? ParseJsonLine(ReadOnlySpan<byte> bytes, long line)
+    private static InputRecord? ParseJsonLine(ReadOnlyMemory<byte> memory, long line)
     {
+        var bytes = memory.Span;
         if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
         {
             bytes = bytes[..^1];
+            memory = memory[..^1];
         }
 
         var blank = true;
@@ -168,7 +257,7 @@ public static class InputFiles
                 return new InputRecord { Line = line, Error = "unexpected text after the JSON object", Text = Encoding.UTF8.GetString(bytes) };
             }
 
-            return new InputRecord { Line = line, Values = values, Text = Encoding.UTF8.GetString(bytes) };
+            return new InputRecord { Line = line, Values = values, Utf8 = memory[..bytes.Length] };
         }
         catch (JsonException ex)
         {
@@ -196,12 +285,36 @@ public static class InputFiles
         var values = new List<KeyValuePair<string, RawValue>>(16);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var key = reader.GetString()!;
+            var key = InternKey(ref reader);
             reader.Read();
             values.Add(new(key, ReadValue(ref reader)));
         }
 
         return values;
+    }
+
+    private static readonly HashSet<string> KnownKeys = new(
+        RecordBuilders.PersonKeys.Concat(RecordBuilders.AccountKeys).Concat(RecordBuilders.OpportunityKeys)
+            .Concat(["last_form", "last_form_at", "pricing_views", "last_event", "last_event_at", "intent"]),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownKeyLookup =
+        KnownKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Property names repeat on every line: the known ones are shared rather than allocated each time.</summary>
+    private static string InternKey(ref Utf8JsonReader reader)
+    {
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped && reader.ValueSpan.Length <= 64)
+        {
+            Span<char> chars = stackalloc char[64];
+            if (Encoding.UTF8.TryGetChars(reader.ValueSpan, chars, out var written) &&
+                KnownKeyLookup.TryGetValue(chars[..written], out var known))
+            {
+                return known;
+            }
+        }
+
+        return reader.GetString()!;
     }
 
     private static RawValue ReadValue(ref Utf8JsonReader reader)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using TheModel.Sync.Application.Input;
 using TheModel.Sync.Application.Output;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
@@ -53,6 +54,12 @@ public sealed class SimulationResult
 
     /// <summary>Time to read the accounts and seed the state from the people (the first pass).</summary>
     public TimeSpan SeedElapsed { get; set; }
+
+    /// <summary>Time to read the accounts and opportunities.</summary>
+    public TimeSpan InputsElapsed { get; set; }
+
+    /// <summary>Time to build the account indexes.</summary>
+    public TimeSpan IndexElapsed { get; set; }
 }
 
 /// <summary>
@@ -62,7 +69,8 @@ public sealed class SimulationResult
 /// </summary>
 public static class Simulator
 {
-    private const int BatchSize = 512;
+    private const int BatchSize = 256;
+    private const int SeedSlices = 2;
     private const int KeptRejects = 1000;
 
     /// <summary>The rejects file beside an output file: <c>decisions.jsonl</c> → <c>decisions.rejects.jsonl</c>.</summary>
@@ -88,16 +96,56 @@ public static class Simulator
         result.Accounts = accounts.Count;
         var opportunities = options.OpportunitiesPath is null ? [] : PersonSource.ReadOpportunities(options.OpportunitiesPath, fileRejects);
         result.Opportunities = opportunities.Count;
+        result.InputsElapsed = clock.Elapsed;
         var session = new SimulationSession(options.Rules, accounts, opportunities);
+        result.IndexElapsed = clock.Elapsed - result.InputsElapsed;
 
-        // Pass 1: seed open counts and account ownership from the input as it stands. Parsing runs on its own thread.
+        // Pass 1: seed open counts and account ownership from the input as it stands. Seeding adds up counts, so
+        // its order does not matter: a JSON Lines file is read in two halves on two threads.
         long total = 0;
-        var seedChannel = NewChannel<List<(Person? Person, InputReject? Reject)>>();
-        var seedProducer = Task.Run(() => Produce(options.PeoplePath, seedChannel.Writer, cancellationToken), cancellationToken);
-        await foreach (var batch in seedChannel.Reader.ReadAllAsync(cancellationToken))
+        if (InputFiles.Detect(options.PeoplePath) == InputFormat.JsonLines)
         {
-            foreach (var (person, _) in batch)
+            var seeded = new object();
+            await Task.WhenAll(Enumerable.Range(0, SeedSlices).Select(slice => Task.Run(() =>
             {
+                var footprints = new List<Footprint>(BatchSize);
+                foreach (var record in InputFiles.ReadJsonLinesSlice(options.PeoplePath, slice, SeedSlices))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (record.Error is null && RecordBuilders.TryPerson(record.Values, out var person, out _))
+                    {
+                        footprints.Add(session.Engine.FootprintOf(person!));
+                    }
+
+                    if (footprints.Count == BatchSize)
+                    {
+                        Flush();
+                    }
+                }
+
+                Flush();
+
+                void Flush()
+                {
+                    lock (seeded)
+                    {
+                        foreach (var f in footprints)
+                        {
+                            session.State.Add(f);
+                        }
+
+                        total += footprints.Count;
+                    }
+
+                    footprints.Clear();
+                }
+            }, cancellationToken)));
+        }
+        else
+        {
+            foreach (var (person, _) in PersonSource.ReadPersons(options.PeoplePath))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (person is not null)
                 {
                     session.Seed(person);
@@ -106,7 +154,6 @@ public static class Simulator
             }
         }
 
-        await seedProducer;
         result.SeedElapsed = clock.Elapsed;
 
         await using var rejectsWriter = new RejectsWriter(rejectsPath);
@@ -148,7 +195,7 @@ public static class Simulator
         return result;
     }
 
-    private static Channel<T> NewChannel<T>() => Channel.CreateBounded<T>(new BoundedChannelOptions(16)
+    private static Channel<T> NewChannel<T>() => Channel.CreateBounded<T>(new BoundedChannelOptions(4)
     {
         SingleReader = true,
         SingleWriter = true,

@@ -330,7 +330,8 @@ public sealed class CompanyNameIndex
     /// In a large index the query's common trigrams ("ven", "ure") are shared by thousands of names nowhere near it,
     /// and checking them all costs a millisecond a query. There, an entry becomes a candidate only when it shares a
     /// third of the query's trigrams (one typo in the middle of a name costs it three); names under 8 chars still
-    /// need only one. Pairs two or more typos apart can then be missed, which the tests measure.
+    /// need only one. Counting the shares is a pass over the postings; the expensive similarity runs on few entries.
+    /// Pairs two or more typos apart can then be missed, which the tests measure.
     /// </summary>
     private void MarkSharingEnough(string query, Span<ulong> candidates)
     {

@@ -63,7 +63,7 @@ internal static class SimulateCommand
         var inv = CultureInfo.InvariantCulture;
         var rate = result.Elapsed.TotalSeconds > 0 ? result.Persons / result.Elapsed.TotalSeconds : 0;
         log.WriteLine(string.Create(inv,
-            $"simulate: {result.Persons:N0} persons in {result.Elapsed.TotalSeconds:0.00} s ({rate:N0}/s; first pass {result.SeedElapsed.TotalSeconds:0.00} s): {result.Assigned:N0} assigned, {result.Kept:N0} kept; {result.Accounts:N0} accounts; decisions in {outPath}"));
+            $"simulate: {result.Persons:N0} persons in {result.Elapsed.TotalSeconds:0.00} s ({rate:N0}/s; accounts read in {result.InputsElapsed.TotalSeconds:0.00} s, indexed in {result.IndexElapsed.TotalSeconds:0.00} s, first pass done at {result.SeedElapsed.TotalSeconds:0.00} s): {result.Assigned:N0} assigned, {result.Kept:N0} kept; {result.Accounts:N0} accounts; decisions in {outPath}"));
         foreach (var (rule, count) in result.ByRule)
         {
             log.WriteLine(string.Create(inv, $"  {rule,-24} {count,10:N0}"));
