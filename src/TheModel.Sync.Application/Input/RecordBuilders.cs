@@ -453,50 +453,8 @@ public static class RecordBuilders
 
     private static bool Unknown(string key, IReadOnlyList<string> known, out string? error)
     {
-        var hint = Suggest(key, known);
+        var hint = NameSuggestions.Closest(key, known);
         error = hint is null ? $"unknown field '{key}'" : $"unknown field '{key}'; did you mean '{hint}'?";
         return false;
-    }
-
-    /// <summary>The closest known name within a small edit distance, if any.</summary>
-    public static string? Suggest(string name, IEnumerable<string> known)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in known)
-        {
-            var d = Levenshtein(name, k);
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = k;
-            }
-        }
-
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            prev[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-
-            (prev, cur) = (cur, prev);
-        }
-
-        return prev[b.Length];
     }
 }

@@ -1,64 +1,14 @@
+using TheModel.Sync.Core.Records;
+
 namespace TheModel.Sync.Config.Compilation;
 
-/// <summary>The "did you mean" hints: a close name, by edit distance or by the same letters spelled with other separators.</summary>
+/// <summary>The compiler's "did you mean" hints (the matching itself is <see cref="NameSuggestions"/>).</summary>
 internal static class Suggestions
 {
     /// <summary>The candidate closest to <paramref name="value"/>, or null when none is close enough to help.</summary>
-    public static string? Closest(string value, IEnumerable<string> candidates)
-    {
-        var squashed = Squash(value);
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            if (string.Equals(candidate, value, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // Same letters with '_' or '-' moved or dropped ("roundrobin", "round-robin") is the strongest signal.
-            // The allowance grows with the longer of the two names, so that a word dropped from a long name
-            // (weighted_robin for weighted_round_robin) is still recognised.
-            var limit = Math.Max(2, Math.Max(value.Length, candidate.Length) / 3);
-            var distance = Squash(candidate) == squashed ? 0 : Levenshtein(value, candidate);
-            if (distance <= limit && distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-
-        return best;
-    }
+    public static string? Closest(string value, IEnumerable<string> candidates) => NameSuggestions.Closest(value, candidates);
 
     /// <summary>"; did you mean `X`?" or an empty string.</summary>
     public static string Hint(string value, IEnumerable<string> candidates) =>
         Closest(value, candidates) is { } close ? $"; did you mean `{close}`?" : string.Empty;
-
-    private static string Squash(string s) =>
-        string.Concat(s.Where(ch => ch is not ('_' or '-'))).ToLowerInvariant();
-
-    internal static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }
