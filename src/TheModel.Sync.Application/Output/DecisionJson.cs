@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
@@ -8,6 +9,16 @@ namespace TheModel.Sync.Application.Output;
 /// <summary>Writes decisions as section 13's JSON objects, one per line.</summary>
 public static class DecisionJson
 {
+    /// <summary>
+    /// How decision files are written: JSON Lines for machines and people, so names in Japanese and quotes in reasons
+    /// stay readable instead of becoming \u escapes (the files are never embedded in HTML).
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
     // Names encoded once: every decision writes them, and a million decisions is a normal run.
     private static readonly JsonEncodedText P_account = JsonEncodedText.Encode("account");
     private static readonly JsonEncodedText P_actions = JsonEncodedText.Encode("actions");
@@ -284,7 +295,7 @@ public static class DecisionJson
     public static string ToJson(Decision d)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             Write(w, d);
         }

@@ -210,7 +210,7 @@ public static class Simulator
         // Lines are built in memory and written a batch at a time: flushing a writer bound to the file would be one
         // system call per decision.
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        var json = new Utf8JsonWriter(buffer, DecisionJson.WriterOptions);
         long done = 0;
         await foreach (var batch in decided.ReadAllAsync(cancellationToken))
         {
@@ -303,7 +303,7 @@ public static class Simulator
         {
             _writer ??= new StreamWriter(path, false, new UTF8Encoding(false));
             using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms))
+            using (var w = new Utf8JsonWriter(ms, DecisionJson.WriterOptions))
             {
                 w.WriteStartObject();
                 w.WriteString("file", reject.File);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using TheModel.Sync.Application.Diff;
+using TheModel.Sync.Application.Output;
 using TheModel.Sync.Application.Simulation;
 
 namespace TheModel.Sync.Worker.Cli;
@@ -57,7 +58,7 @@ internal static class DiffCommand
         if (asJson)
         {
             await using var stream = outPath is null ? Console.OpenStandardOutput() : file!.BaseStream;
-            await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+            await using var w = new Utf8JsonWriter(stream, DecisionJson.WriterOptions);
             DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
             result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
                 RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));

@@ -83,6 +83,16 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_DecisionLines_AreReadableJsonWithoutNeedlessEscapes()
+    {
+        using var dir = new TempDir();
+        await Simulate(dir, """{"id":"p1","stage":"mql","company":"株式会社テスト"}""");
+        var line = File.ReadAllLines(dir.Combine("decisions.jsonl"))[0];
+        Assert.Contains("\"at\":\"2026-11-30T10:00:00+09:00\"", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_BadLines_RejectedWithLineNumbersBesideOutput_OthersEvaluated()
     {
         using var dir = new TempDir();
