@@ -113,6 +113,8 @@ public sealed class AnyCondition(IReadOnlyList<Condition> items) : Condition
 {
     private readonly Condition[] _items = [.. items];
 
+    public IReadOnlyList<Condition> Items => _items;
+
     public override bool Holds(EvaluationScope scope, ref ConditionFailure failure)
     {
         var first = default(ConditionFailure);
@@ -145,6 +147,8 @@ public sealed class AnyCondition(IReadOnlyList<Condition> items) : Condition
 
 public sealed class NotCondition(Condition inner) : Condition
 {
+    public Condition Inner => inner;
+
     public override bool Holds(EvaluationScope scope, ref ConditionFailure failure)
     {
         var ignored = default(ConditionFailure);

@@ -142,6 +142,8 @@ public sealed class NamedList
 
     public int Count => _entries.Count;
 
+    public IReadOnlyCollection<string> Entries => _entries;
+
     public bool Contains(string value)
     {
         var span = value.AsSpan().Trim();

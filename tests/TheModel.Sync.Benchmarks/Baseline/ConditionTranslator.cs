@@ -43,8 +43,8 @@ internal sealed class ConditionTranslator
     public string Translate(Condition condition) => condition switch
     {
         AllCondition all => all.Items.Count == 0 ? "true" : "(" + string.Join(" && ", all.Items.Select(Translate)) + ")",
-        AnyCondition any => CoreShapes.Items(any) is { Count: > 0 } items ? "(" + string.Join(" || ", items.Select(Translate)) + ")" : "false",
-        NotCondition not => "!(" + Translate(CoreShapes.Inner(not)) + ")",
+        AnyCondition any => any.Items is { Count: > 0 } items ? "(" + string.Join(" || ", items.Select(Translate)) + ")" : "false",
+        NotCondition not => "!(" + Translate(not.Inner) + ")",
         Predicate p => Predicate(p),
         _ => throw new NotSupportedException($"condition type {condition.GetType().Name}"),
     };
@@ -253,7 +253,7 @@ internal sealed class ConditionTranslator
     {
         if (!_lists.TryGetValue(list, out var i))
         {
-            i = BLists.Register(CoreShapes.Entries(list), list.IsDomainList);
+            i = BLists.Register(list.Entries, list.IsDomainList);
             _lists[list] = i;
         }
 
