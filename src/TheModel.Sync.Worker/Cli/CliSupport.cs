@@ -15,12 +15,6 @@ internal static class CliSupport
     /// <summary>Loads a config, printing every error; null when it does not load.</summary>
     public static LoadedConfig? LoadConfig(string path, TextWriter errors)
     {
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            errors.WriteLine($"{path}: error TM0001: config not found: no such file or folder");
-            return null;
-        }
-
         var result = ConfigLoader.Load(path);
         foreach (var d in result.Diagnostics)
         {

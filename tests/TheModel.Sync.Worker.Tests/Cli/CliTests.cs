@@ -62,6 +62,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_MissingPath_ReportsTm0001InTheUsualShape()
+    {
+        var path = Path.Combine(_dir, "missing.yaml");
+        var output = new StringWriter();
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock));
+        Assert.StartsWith($"{path}:1:1: error TM0001: cannot read config file: file not found", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_FailingConfigTest_IsAnErrorAtTheTestsLine()
     {
         var path = Path.Combine(_dir, "t.yaml");
