@@ -98,7 +98,7 @@ public static class DiffReport
         w.WriteString("base", baseVersion);
         w.WriteString("head", headVersion);
         w.WriteString("at", Timestamps.Format(at));
-        w.WriteStartArray("moved");
+        w.WriteStartArray("changes");
     }
 
     public static void WriteJsonMoved(Utf8JsonWriter w, MovedPerson m)

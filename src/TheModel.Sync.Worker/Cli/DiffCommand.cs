@@ -52,19 +52,29 @@ internal static class DiffCommand
         var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, fileRejects);
         var opportunities = opportunitiesPath is null ? [] : PersonSource.ReadOpportunities(opportunitiesPath, fileRejects);
 
-        await using var file = outPath is null ? null : new StreamWriter(outPath);
-        var target = (TextWriter?)file ?? stdout;
         DiffResult result;
         if (asJson)
         {
-            await using var stream = outPath is null ? Console.OpenStandardOutput() : file!.BaseStream;
-            await using var w = new Utf8JsonWriter(stream, DecisionJson.WriterOptions);
-            DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
-            result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
-                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
-            DiffReport.WriteJsonSummary(w, result);
-            await w.FlushAsync(cancellationToken);
-            await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            // Streamed: each change as it is found, the totals at the end, so a million persons need no buffer.
+            var stream = outPath is null ? Console.OpenStandardOutput() : new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+            try
+            {
+                await using var w = new Utf8JsonWriter(stream, DecisionJson.WriterOptions);
+                DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
+                result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
+                    RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
+                DiffReport.WriteJsonSummary(w, result);
+                await w.FlushAsync(cancellationToken);
+                await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+            finally
+            {
+                if (outPath is not null)
+                {
+                    await stream.DisposeAsync();
+                }
+            }
         }
         else
         {
@@ -77,7 +87,15 @@ internal static class DiffCommand
                         moved.Add(m);
                     }
                 }, progress, cancellationToken), cancellationToken));
-            await target.WriteAsync(DiffReport.Markdown(result, moved, limit));
+            var markdown = DiffReport.Markdown(result, moved, limit);
+            if (outPath is null)
+            {
+                await stdout.WriteAsync(markdown);
+            }
+            else
+            {
+                await File.WriteAllTextAsync(outPath, markdown, cancellationToken);
+            }
         }
 
         foreach (var reject in fileRejects.Concat(result.Rejects))

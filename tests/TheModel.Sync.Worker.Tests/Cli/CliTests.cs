@@ -120,6 +120,37 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Diff_WeightChangeInACopyOfTheSample_JsonListsMovesAndTotals()
+    {
+        var head = Path.Combine(_dir, "head");
+        Directory.CreateDirectory(Path.Combine(head, "lists"));
+        foreach (var file in Directory.GetFiles(SampleConfig, "*.yaml"))
+        {
+            File.Copy(file, Path.Combine(head, Path.GetFileName(file)));
+        }
+
+        File.Copy(Path.Combine(SampleConfig, "lists", "abm-tier1.csv"), Path.Combine(head, "lists", "abm-tier1.csv"));
+        var model = Path.Combine(head, "model.yaml");
+        File.WriteAllText(model, File.ReadAllText(model).Replace("{ id: emma, salesforce: 0055g00000AbCdDAAV, hubspot: \"41234570\", weight: 2,", "{ id: emma, salesforce: 0055g00000AbCdDAAV, hubspot: \"41234570\", weight: 1,", StringComparison.Ordinal));
+        var people = Path.Combine(_dir, "people.jsonl");
+        File.WriteAllLines(people, Enumerable.Range(1, 12).Select(i => $"{{\"id\":\"u{i}\",\"stage\":\"mql\",\"country\":\"US\"}}"));
+        var outPath = Path.Combine(_dir, "diff.json");
+        var exit = await DiffCommand.RunAsync(SampleConfig, head, people, null, null, "2026-11-30T10:00:00+09:00", asJson: true, outPath, 50,
+            new StringWriter(), new StringWriter(), _clock, CancellationToken.None);
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(File.ReadAllText(outPath)).RootElement;
+        Assert.Equal(12, json.GetProperty("persons").GetInt32());
+        Assert.NotEqual(json.GetProperty("base").GetString(), json.GetProperty("head").GetString());
+        // Weights 2:1 give emma 8 of 12; 1:1 gives her 6: two persons move from emma to liam.
+        Assert.Equal(8, json.GetProperty("base_totals").GetProperty("owners").GetProperty("emma").GetInt32());
+        Assert.Equal(6, json.GetProperty("head_totals").GetProperty("owners").GetProperty("emma").GetInt32());
+        var changes = json.GetProperty("changes").EnumerateArray().ToList();
+        Assert.Equal(json.GetProperty("moved").GetInt32(), changes.Count(c => c.GetProperty("owner_changed").GetBoolean()));
+        Assert.True(json.GetProperty("moved").GetInt32() >= 2);
+        Assert.All(changes, c => Assert.StartsWith("u", c.GetProperty("person").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Simulate_BadLine_ExitsTwoAndWritesRejects()
     {
         var people = Path.Combine(_dir, "people.jsonl");
