@@ -204,6 +204,28 @@ public static class SalesforceIds
         return true;
     }
 
+    /// <summary>
+    /// The canonical 18-character form of a 15- or 18-character id; an 18-character id must carry the checksum that
+    /// matches its first 15 characters (compared ignoring case). False for anything else.
+    /// </summary>
+    public static bool TryCanonical(string? id, out string canonical)
+    {
+        canonical = string.Empty;
+        if (id is null || !LooksLikeId(id))
+        {
+            return false;
+        }
+
+        var full = To18(id[..15]);
+        if (id.Length == 18 && !id.AsSpan(15).Equals(full.AsSpan(15), StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        canonical = full;
+        return true;
+    }
+
     /// <summary>Adds the 3-character case checksum to a 15-character id; an 18-character id is returned as is.</summary>
     public static string To18(string id)
     {
