@@ -1,3 +1,4 @@
+using TheModel.Sync.Application.Http;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -147,15 +148,5 @@ public static class HubSpotResponses
     private static string? ReadString(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string Truncate(ReadOnlySpan<byte> body)
-    {
-        var text = Encoding.UTF8.GetString(body);
-        if (text.Length <= MaxRawMessageLength)
-        {
-            return text;
-        }
-
-        var length = char.IsHighSurrogate(text[MaxRawMessageLength - 1]) ? MaxRawMessageLength - 1 : MaxRawMessageLength;
-        return text[..length];
-    }
+    private static string Truncate(ReadOnlySpan<byte> body) => ResponseText.Preview(body, MaxRawMessageLength);
 }
