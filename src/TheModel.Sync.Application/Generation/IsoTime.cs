@@ -1,3 +1,5 @@
+using TheModel.Sync.Core.Records;
+
 namespace TheModel.Sync.Application.Generation;
 
 /// <summary>The zone a generated record's timestamps are written in.</summary>
@@ -41,37 +43,8 @@ internal static class IsoTime
     };
 
     /// <summary>Writes the instant and returns the number of characters written (at most <see cref="MaxLength"/>).</summary>
-    public static int Format(long unixSeconds, Zone zone, Span<char> destination)
-    {
-        var offset = OffsetMinutes(unixSeconds, zone);
-        var local = unixSeconds + (offset * Minute);
-        var days = FloorDiv(local, Day);
-        var secondOfDay = local - (days * Day);
-        var (y, m, d) = CivilFromDays(days);
-        Digits(destination[..4], y);
-        destination[4] = '-';
-        Digits(destination.Slice(5, 2), m);
-        destination[7] = '-';
-        Digits(destination.Slice(8, 2), d);
-        destination[10] = 'T';
-        Digits(destination.Slice(11, 2), (int)(secondOfDay / Hour));
-        destination[13] = ':';
-        Digits(destination.Slice(14, 2), (int)(secondOfDay % Hour / Minute));
-        destination[16] = ':';
-        Digits(destination.Slice(17, 2), (int)(secondOfDay % Minute));
-        if (offset == 0)
-        {
-            destination[19] = 'Z';
-            return 20;
-        }
-
-        var abs = Math.Abs(offset);
-        destination[19] = offset < 0 ? '-' : '+';
-        Digits(destination.Slice(20, 2), abs / 60);
-        destination[22] = ':';
-        Digits(destination.Slice(23, 2), abs % 60);
-        return 25;
-    }
+    public static int Format(long unixSeconds, Zone zone, Span<char> destination) =>
+        Timestamps.Format(DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToOffset(TimeSpan.FromMinutes(OffsetMinutes(unixSeconds, zone))), destination);
 
     public static string Format(long unixSeconds, Zone zone)
     {
@@ -90,15 +63,6 @@ internal static class IsoTime
 
         // The offset at midnight can differ from the one at the instant (daylight saving): settle on midnight's own.
         return midnightLocal - (OffsetMinutes(result, zone) * Minute);
-    }
-
-    private static void Digits(Span<char> destination, int value)
-    {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
     }
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);

@@ -227,7 +227,7 @@ internal sealed class OwnerRouter
             scope.Owner.Member == named ? $"{what} {named.Id} is already the owner" : $"to {what} {named.Id}", null);
     }
 
-    private int OpenExcludingSelf(Member m, IRoutingState state, Decision decision) =>
+    private static int OpenExcludingSelf(Member m, IRoutingState state, Decision decision) =>
         state.OpenCount(m) - (decision.Before.Owner == m && decision.Before.CountsAsOpen ? 1 : 0);
 
     private Resolution ResolveTeam(RoutingRule rule, EvaluationScope scope, Decision decision, IRoutingState state, bool excludePrevious)
@@ -431,7 +431,7 @@ internal sealed class OwnerRouter
         long bestMax = 1;
         foreach (var m in candidates)
         {
-            long open = state.OpenCount(m) - (decision.Before.Owner == m && decision.Before.CountsAsOpen ? 1 : 0);
+            long open = OpenExcludingSelf(m, state, decision);
             long max = Math.Max(1, m.MaxOpen ?? 1);
             if (tied.Count == 0)
             {
