@@ -1,0 +1,135 @@
+using TheModel.Sync.Core.Model;
+
+namespace TheModel.Sync.Application.Crm;
+
+/// <summary>The kinds of CRM object the worker reads and writes, named by their canonical role.</summary>
+public enum CrmObject : byte
+{
+    /// <summary>Salesforce Lead or Contact (per <c>crm.salesforce.person_object</c>); HubSpot contact.</summary>
+    Person,
+
+    /// <summary>Salesforce Account; HubSpot company.</summary>
+    Account,
+
+    /// <summary>Salesforce Opportunity; HubSpot deal.</summary>
+    Opportunity,
+
+    /// <summary>Salesforce Task; HubSpot task.</summary>
+    Task,
+}
+
+/// <summary>
+/// One record as the CRM holds it: the CRM's own field names and its values as strings (HubSpot sends
+/// every value as a string; Salesforce values are rendered with invariant culture, datetimes as ISO 8601).
+/// A null value means the field is empty. Ids are Salesforce 18-character ids or HubSpot numeric strings.
+/// </summary>
+public sealed record CrmRecord(string Id, IReadOnlyDictionary<string, string?> Fields, DateTimeOffset ModifiedAt)
+{
+    public string? this[string field] => Fields.TryGetValue(field, out var v) ? v : null;
+}
+
+/// <summary>
+/// How far an incremental poll has read: every record with a modification time before
+/// <see cref="ModifiedAt"/>, and those at exactly that time with an id up to <see cref="LastId"/> (ordinal),
+/// have been seen. Ties on the timestamp are broken by id so that paging never skips or repeats a record.
+/// </summary>
+public readonly record struct Watermark(DateTimeOffset ModifiedAt, string? LastId)
+{
+    public static Watermark Start { get; } = new(DateTimeOffset.UnixEpoch, null);
+
+    /// <summary>True when <paramref name="modifiedAt"/>/<paramref name="id"/> is after this watermark.</summary>
+    public bool IsNew(DateTimeOffset modifiedAt, string id) =>
+        modifiedAt > ModifiedAt || (modifiedAt == ModifiedAt && string.CompareOrdinal(id, LastId) > 0);
+
+    public override string ToString() => $"{ModifiedAt:O}/{LastId}";
+}
+
+/// <summary>One step of an incremental poll: the records after the watermark, in (modified, id) order.</summary>
+public sealed record PollResult(IReadOnlyList<CrmRecord> Records, Watermark Next, bool HasMore);
+
+/// <summary>A CRM user or queue a record can be owned by.</summary>
+public sealed record CrmOwner(string Id, string? Email, string? Name, bool Active, bool IsQueue);
+
+/// <summary>
+/// Field values to give one existing record. <see cref="Known"/> holds the values the caller last read for
+/// those fields (null when it did not read them): a field whose known value equals the wanted one is not sent,
+/// and a record with nothing left to send costs no call.
+/// </summary>
+public sealed record RecordUpdate(
+    string Key,
+    CrmObject Object,
+    string RecordId,
+    IReadOnlyDictionary<string, string?> Fields,
+    IReadOnlyDictionary<string, string?>? Known = null);
+
+/// <summary>
+/// A follow-up task to create exactly once. <see cref="Key"/> is the idempotency key (stored in the CRM's
+/// external-id / unique property), so a retried create never makes a second task.
+/// </summary>
+public sealed record TaskCreate(
+    string Key,
+    string PersonId,
+    string? AccountId,
+    string? OpportunityId,
+    string OwnerId,
+    string Subject,
+    DateTimeOffset Due);
+
+/// <summary>What one call to <see cref="ICrmConnector.WriteAsync"/> should do; updates before tasks.</summary>
+public sealed record WritePlan(IReadOnlyList<RecordUpdate> Updates, IReadOnlyList<TaskCreate> Tasks)
+{
+    public static WritePlan Empty { get; } = new([], []);
+
+    public int Count => Updates.Count + Tasks.Count;
+}
+
+public enum WriteStatus : byte
+{
+    /// <summary>The CRM accepted the change (or, for a task, already had it from an earlier attempt).</summary>
+    Written,
+
+    /// <summary>The record already had every value: nothing was sent.</summary>
+    Unchanged,
+
+    /// <summary>The CRM refused it for good (validation, deleted record): retrying would not help.</summary>
+    Rejected,
+
+    /// <summary>Still failing after the connector's retries (lock, 5xx, 429, timeout): retry later or dead-letter.</summary>
+    Failed,
+}
+
+/// <summary>The result for one item of a plan, in plan order, keyed by the item's <c>Key</c>.</summary>
+public sealed record WriteOutcome(string Key, WriteStatus Status, string? Error = null, string? CrmId = null)
+{
+    public bool IsDone => Status is WriteStatus.Written or WriteStatus.Unchanged;
+}
+
+/// <summary>API usage against the allocation the connector may use.</summary>
+public sealed record ApiBudgetSnapshot(
+    CrmKind Crm,
+    long CallsMade,
+    long? DailyUsed,
+    long? DailyLimit,
+    long DailyCap,
+    bool Paused,
+    string? PauseReason);
+
+/// <summary>The port through which the pipeline reads and writes one CRM.</summary>
+public interface ICrmConnector
+{
+    CrmKind Crm { get; }
+
+    /// <summary>Reads the next records modified after <paramref name="since"/> (at most <paramref name="maxRecords"/>).</summary>
+    Task<PollResult> PollAsync(CrmObject obj, Watermark since, int maxRecords, CancellationToken cancellationToken);
+
+    /// <summary>Reads records by id in as few calls as the CRM allows; ids not found are absent from the result.</summary>
+    Task<IReadOnlyList<CrmRecord>> ReadAsync(CrmObject obj, IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>Writes a plan in as few calls as the CRM allows; one outcome per item, updates first, then tasks.</summary>
+    Task<IReadOnlyList<WriteOutcome>> WriteAsync(WritePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>The CRM's users (and, for Salesforce, queues) that can own records.</summary>
+    Task<IReadOnlyList<CrmOwner>> ReadOwnersAsync(CancellationToken cancellationToken);
+
+    ApiBudgetSnapshot Budget { get; }
+}
