@@ -30,8 +30,9 @@ public sealed record CrmRecord(string Id, IReadOnlyDictionary<string, string?> F
 
 /// <summary>
 /// How far an incremental poll has read: every record with a modification time before
-/// <see cref="ModifiedAt"/>, and those at exactly that time with an id up to <see cref="LastId"/> (ordinal),
-/// have been seen. Ties on the timestamp are broken by id so that paging never skips or repeats a record.
+/// <see cref="ModifiedAt"/>, and those at exactly that time with an id up to <see cref="LastId"/>, have been
+/// seen. Ties on the timestamp are broken by id so that paging never skips or repeats a record. Ids compare
+/// by length, then ordinally: numerically for HubSpot's numeric ids, ordinally for Salesforce's 18-character ones.
 /// </summary>
 public readonly record struct Watermark(DateTimeOffset ModifiedAt, string? LastId)
 {
@@ -39,7 +40,18 @@ public readonly record struct Watermark(DateTimeOffset ModifiedAt, string? LastI
 
     /// <summary>True when <paramref name="modifiedAt"/>/<paramref name="id"/> is after this watermark.</summary>
     public bool IsNew(DateTimeOffset modifiedAt, string id) =>
-        modifiedAt > ModifiedAt || (modifiedAt == ModifiedAt && string.CompareOrdinal(id, LastId) > 0);
+        modifiedAt > ModifiedAt || (modifiedAt == ModifiedAt && CompareIds(id, LastId) > 0);
+
+    /// <summary>The id order polls use: shorter first, then ordinal (null before everything).</summary>
+    public static int CompareIds(string? a, string? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null ? (b is null ? 0 : -1) : 1;
+        }
+
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+    }
 
     public override string ToString() => $"{ModifiedAt:O}/{LastId}";
 }
@@ -113,6 +125,24 @@ public sealed record ApiBudgetSnapshot(
     long DailyCap,
     bool Paused,
     string? PauseReason);
+
+/// <summary>
+/// Where connectors get the current <see cref="CrmSchema"/> (the worker swaps it on a config reload);
+/// asked on every call, so keep it cheap.
+/// </summary>
+public interface ICrmSchemaSource
+{
+    CrmSchema For(CrmKind crm);
+}
+
+/// <summary>The built-in defaults only: used until a config is loaded, and by tests.</summary>
+public sealed class DefaultCrmSchemaSource : ICrmSchemaSource
+{
+    private readonly CrmSchema _salesforce = CrmSchema.Default(CrmKind.Salesforce);
+    private readonly CrmSchema _hubSpot = CrmSchema.Default(CrmKind.HubSpot);
+
+    public CrmSchema For(CrmKind crm) => crm == CrmKind.Salesforce ? _salesforce : _hubSpot;
+}
 
 /// <summary>The port through which the pipeline reads and writes one CRM.</summary>
 public interface ICrmConnector
