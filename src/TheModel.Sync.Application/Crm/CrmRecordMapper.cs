@@ -16,7 +16,8 @@ public static class CrmRecordMapper
     private static readonly HashSet<string> BoolFields = new(StringComparer.Ordinal) { "is_closed", "is_won" };
 
     /// <summary>
-    /// The person a CRM record describes. <paramref name="unmatchedStage"/> is set when the record's stage fields
+    /// The person a CRM record describes (with <paramref name="ownerSetBy"/> and, when the CRM has none, <paramref name="ownerSetAt"/>
+    /// from what the worker remembers). <paramref name="unmatchedStage"/> is set when the record's stage fields
     /// match no mapped stage (section 3: the person is <c>new</c> and the caller logs the values once).
     /// </summary>
     public static bool TryPerson(
@@ -25,7 +26,9 @@ public static class CrmRecordMapper
         CrmMapping? mapping,
         out Person? person,
         out string? error,
-        out string? unmatchedStage)
+        out string? unmatchedStage,
+        string? ownerSetBy = null,
+        DateTimeOffset? ownerSetAt = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(schema);
@@ -35,6 +38,15 @@ public static class CrmRecordMapper
             new("crm", RawValue.OfString(schema.Crm == CrmKind.Salesforce ? "salesforce" : "hubspot")),
         };
         Collect(record, schema.PersonFields, values, skipStage: true);
+        if (ownerSetBy is not null)
+        {
+            values.Add(new("owner_set_by", RawValue.OfString(ownerSetBy)));
+        }
+
+        if (ownerSetAt is { } setAt && !values.Exists(v => v.Key == "owner_set_at"))
+        {
+            values.Add(new("owner_set_at", RawValue.OfString(Timestamps.Format(setAt))));
+        }
 
         unmatchedStage = null;
         if (mapping is not null && mapping.Stages.Count > 0)

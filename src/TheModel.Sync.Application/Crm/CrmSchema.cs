@@ -226,10 +226,18 @@ public sealed class CrmSchema
         };
 
     /// <summary>The schema with only the built-in defaults (Salesforce persons are Leads).</summary>
+    public static CrmSchema For(RuleSet rules, CrmKind crm)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var mapping = rules.Crms.FirstOrDefault(c => c.Crm == crm)
+            ?? new CrmMapping { Crm = crm, PersonObject = crm == CrmKind.Salesforce ? "Lead" : null };
+        return For(mapping, rules.CustomPersonFields, rules.CustomAccountFields);
+    }
+
     public static CrmSchema Default(CrmKind crm) => For(new CrmMapping { Crm = crm, PersonObject = crm == CrmKind.Salesforce ? "Lead" : null });
 
-    /// <summary>The defaults extended by one CRM's <c>crm:</c> mapping from the config.</summary>
-    public static CrmSchema For(CrmMapping mapping)
+    /// <summary>The defaults extended by one CRM's <c>crm:</c> mapping from the config (mapped fields win over same-name custom fields).</summary>
+    public static CrmSchema For(CrmMapping mapping, IEnumerable<string>? customPersonFields = null, IEnumerable<string>? customAccountFields = null)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var salesforce = mapping.Crm == CrmKind.Salesforce;
@@ -245,9 +253,21 @@ public sealed class CrmSchema
             person["source"] = "LeadSource";
         }
 
+        // Section 14: fields.NAME needs no mapping; a CRM field of the same name is assumed.
+        foreach (var name in customPersonFields ?? [])
+        {
+            person.TryAdd("fields." + name, name);
+        }
+
         foreach (var (canonical, field) in mapping.Fields)
         {
             person[canonical] = field;
+        }
+
+        var account = new Dictionary<string, string>(salesforce ? SalesforceAccountDefaults : HubSpotAccountDefaults, StringComparer.Ordinal);
+        foreach (var name in customAccountFields ?? [])
+        {
+            account.TryAdd("fields." + name, name);
         }
 
         var stageFields = new SortedSet<string>(StringComparer.Ordinal);
@@ -263,7 +283,7 @@ public sealed class CrmSchema
             mapping.Crm,
             personObject,
             person,
-            new Dictionary<string, string>(salesforce ? SalesforceAccountDefaults : HubSpotAccountDefaults, StringComparer.Ordinal),
+            account,
             new Dictionary<string, string>(salesforce ? SalesforceOpportunityDefaults : HubSpotOpportunityDefaults, StringComparer.Ordinal),
             [.. stageFields]);
     }

@@ -44,6 +44,12 @@ internal sealed class CompileContext(DiagnosticBag diagnostics)
     /// <summary>The CRMs configured under <c>crm:</c> whose stage mapping could be read, and the stages each maps.</summary>
     public List<(string Name, StageSet Mapped)> CrmStages { get; } = [];
 
+    /// <summary>Custom person fields (<c>fields.NAME</c>) the rules read or set: the connectors read them from the CRM.</summary>
+    public SortedSet<string> CustomPersonFields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Custom account fields (<c>account.fields.NAME</c>) the rules read.</summary>
+    public SortedSet<string> CustomAccountFields { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Members whose calendar could not be resolved: calendar-dependent checks skip them instead of guessing.</summary>
     public HashSet<Member> MembersWithUnresolvedCalendar { get; } = [];
 

@@ -64,7 +64,11 @@ internal static class ConfigCompiler
             routing,
             slas,
             recycle,
-            crms);
+            crms)
+        {
+            CustomPersonFields = [.. context.CustomPersonFields],
+            CustomAccountFields = [.. context.CustomAccountFields],
+        };
         return new LoadedConfig(rules, tests, version, [.. files.Select(f => f.DisplayPath)]);
     }
 

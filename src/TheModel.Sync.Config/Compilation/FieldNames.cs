@@ -23,6 +23,11 @@ internal static class FieldNames
             return null;
         }
 
+        if (field.CustomName is { } custom)
+        {
+            (field.Scope == FieldScope.Account ? context.CustomAccountFields : context.CustomPersonFields).Add(custom);
+        }
+
         return field;
     }
 }

@@ -6,7 +6,7 @@ namespace TheModel.Sync.Core.Engine;
 /// <summary>Step 6 of section 12: whether routing runs, which rule decides, and who gets the person (section 8 and 14).</summary>
 internal sealed class OwnerRouter
 {
-    private const string ServiceWriter = "service";
+    private const string ServiceWriter = Records.Person.ServiceWriter;
 
     private readonly RuleSet _rules;
 

@@ -103,6 +103,12 @@ public sealed class RuleSet
 
     public IReadOnlyList<CrmMapping> Crms { get; }
 
+    /// <summary>Names of the custom person fields (<c>fields.NAME</c>) the rules use, for the connectors to read.</summary>
+    public IReadOnlyList<string> CustomPersonFields { get; init; } = [];
+
+    /// <summary>Names of the custom account fields (<c>account.fields.NAME</c>) the rules use.</summary>
+    public IReadOnlyList<string> CustomAccountFields { get; init; } = [];
+
     public Member? FindMember(string id) => _membersById.GetValueOrDefault(id);
 
     public Team? FindTeam(string id) => _teamsById.GetValueOrDefault(id);

@@ -63,6 +63,9 @@ public sealed class Person
     /// </summary>
     public string? OwnerSetBy { get; init; }
 
+    /// <summary>The <see cref="OwnerSetBy"/> value meaning this service set the owner (anything else is a human's change).</summary>
+    public const string ServiceWriter = "service";
+
     public IReadOnlyList<string>? PreviousOwners { get; init; }
 
     public DateTimeOffset? CreatedAt { get; init; }

@@ -1,0 +1,457 @@
+using System.Diagnostics;
+using TheModel.Sync.Application.Crm;
+using TheModel.Sync.Application.Output;
+using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Model;
+using TheModel.Sync.Core.Records;
+
+namespace TheModel.Sync.Application.Pipeline;
+
+/// <summary>The config and account index decisions are made with; swapped whole on a reload or an account refresh.</summary>
+public sealed record RoutingContext(RuleSet Rules, DecisionEngine Engine)
+{
+    public CrmMapping? Mapping(CrmKind crm) => Rules.Crms.FirstOrDefault(c => c.Crm == crm);
+}
+
+public interface IRoutingContextSource
+{
+    RoutingContext Current { get; }
+}
+
+/// <summary>What happened to one queued event.</summary>
+public enum EventResult : byte
+{
+    /// <summary>Decided and written (or nothing to write): acknowledged.</summary>
+    Done,
+
+    /// <summary>Not a person event, or the record is gone: acknowledged without a decision.</summary>
+    Ignored,
+
+    /// <summary>A write failed for now: left unacknowledged for a later delivery.</summary>
+    Retry,
+
+    /// <summary>Refused for good, or out of deliveries: moved to the dead letters with the reason.</summary>
+    DeadLettered,
+}
+
+/// <summary>A decision the processor made, for the log, the metrics and the sandbox's live table.</summary>
+public sealed record ProcessedDecision(CrmEvent Event, Decision Decision, string Json, int Writes, TimeSpan EventToWrite);
+
+/// <summary>The outcome of one batch.</summary>
+public sealed record BatchResult(IReadOnlyDictionary<string, EventResult> Results, IReadOnlyList<ProcessedDecision> Decisions, IReadOnlyList<string> Problems);
+
+/// <summary>
+/// The pipeline's middle: a batch of queued events grouped per person, the people read from the CRM in one call,
+/// evaluated against the shared routing state (compare-and-set, re-evaluated on a lost race), the writes planned and
+/// journaled before they are sent, written in as few calls as the CRM allows, logged, then acknowledged. A replay of
+/// an event whose plan is journaled sends the same writes again instead of deciding again, which the writes' own
+/// idempotency (absolute values, keyed tasks) turns into no second effect.
+/// </summary>
+public sealed class EventProcessor
+{
+    private const int MaxRaces = 8;
+
+    private readonly IReadOnlyDictionary<CrmKind, ICrmConnector> _connectors;
+    private readonly ICrmSchemaSource _schemas;
+    private readonly IRoutingContextSource _context;
+    private readonly IEventQueue _queue;
+    private readonly IPlanJournal _journal;
+    private readonly IPersonMemory _memory;
+    private readonly IRoutingStore _routing;
+    private readonly IDueSchedule _due;
+    private readonly IDecisionLog _log;
+    private readonly TimeProvider _time;
+
+    public EventProcessor(
+        IEnumerable<ICrmConnector> connectors,
+        ICrmSchemaSource schemas,
+        IRoutingContextSource context,
+        IEventQueue queue,
+        IPlanJournal journal,
+        IPersonMemory memory,
+        IRoutingStore routing,
+        IDueSchedule due,
+        IDecisionLog log,
+        TimeProvider time)
+    {
+        _connectors = connectors.ToDictionary(c => c.Crm);
+        _schemas = schemas;
+        _context = context;
+        _queue = queue;
+        _journal = journal;
+        _memory = memory;
+        _routing = routing;
+        _due = due;
+        _log = log;
+        _time = time;
+    }
+
+    /// <summary>Deliveries after which a still-failing event is dead-lettered.</summary>
+    public int MaxDeliveries { get; init; } = 5;
+
+    public const string SlaDueKind = "sla";
+
+    public const string RecheckDueKind = "recheck";
+
+    public async Task<BatchResult> ProcessAsync(IReadOnlyList<QueuedEvent> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var results = new Dictionary<string, EventResult>(StringComparer.Ordinal);
+        var decisions = new List<ProcessedDecision>();
+        var problems = new List<string>();
+        foreach (var group in batch.GroupBy(e => e.Event.Crm))
+        {
+            if (!_connectors.TryGetValue(group.Key, out var connector))
+            {
+                foreach (var e in group)
+                {
+                    await DeadLetterAsync(e, $"no {group.Key} connector is configured", results, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await ProcessCrmAsync(connector, [.. group], results, decisions, problems, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new BatchResult(results, decisions, problems);
+    }
+
+    private async Task ProcessCrmAsync(
+        ICrmConnector connector,
+        List<QueuedEvent> events,
+        Dictionary<string, EventResult> results,
+        List<ProcessedDecision> decisions,
+        List<string> problems,
+        CancellationToken ct)
+    {
+        var crm = connector.Crm;
+        var context = _context.Current;
+        var schema = _schemas.For(crm);
+        var mapping = context.Mapping(crm);
+
+        // Only person events lead to a decision here; the rest are acknowledged (accounts and deals are read by polls).
+        var personEvents = new List<QueuedEvent>();
+        foreach (var e in events)
+        {
+            if (e.Event.Object == CrmObject.Person)
+            {
+                personEvents.Add(e);
+            }
+            else
+            {
+                results[e.EntryId] = EventResult.Ignored;
+            }
+        }
+
+        // Replays: events whose plan was journaled before a crash send that plan again.
+        var plans = new Dictionary<string, (QueuedEvent Entry, StoredPlan Plan, Decision? Decision, Stopwatch? Clock)>(StringComparer.Ordinal);
+        var fresh = new List<QueuedEvent>();
+        foreach (var e in personEvents)
+        {
+            var stored = await _journal.GetAsync(e.Event.DedupeKey, ct).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                plans[e.EntryId] = (e, stored, null, null);
+            }
+            else
+            {
+                fresh.Add(e);
+            }
+        }
+
+        // One person, one decision per batch: later events of the same person ride on the first one's decision.
+        var byPerson = fresh.GroupBy(e => e.Event.RecordId, StringComparer.Ordinal).ToList();
+        var ids = byPerson.Select(g => g.Key).ToList();
+        IReadOnlyList<CrmRecord> records = [];
+        if (ids.Count > 0)
+        {
+            try
+            {
+                records = await connector.ReadAsync(CrmObject.Person, ids, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problems.Add($"{crm} read of {ids.Count} people failed: {ex.Message}");
+                foreach (var e in fresh)
+                {
+                    await RetryOrDeadLetterAsync(e, $"reading the person failed: {ex.Message}", results, ct).ConfigureAwait(false);
+                }
+
+                fresh.Clear();
+                byPerson.Clear();
+            }
+        }
+
+        var recordById = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var memos = ids.Count > 0 ? await _memory.GetAsync(crm, ids, ct).ConfigureAwait(false) : new Dictionary<string, PersonMemo>();
+        var now = _time.GetUtcNow();
+        var newMemos = new Dictionary<string, PersonMemo>(StringComparer.Ordinal);
+
+        foreach (var group in byPerson)
+        {
+            var first = group.First();
+            if (!recordById.TryGetValue(group.Key, out var record))
+            {
+                foreach (var e in group)
+                {
+                    results[e.EntryId] = EventResult.Ignored;
+                }
+
+                continue;
+            }
+
+            var memo = memos.GetValueOrDefault(group.Key) ?? PersonMemo.Empty;
+            var (setBy, setAt) = OwnerSetBy(record[schema.OwnerField], memo);
+            if (!CrmRecordMapper.TryPerson(record, schema, mapping, out var person, out var error, out _, setBy, setAt))
+            {
+                foreach (var e in group)
+                {
+                    await DeadLetterAsync(e, error!, results, ct).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var decision = await DecideAsync(context, person!, now, memo, first.Event, ct).ConfigureAwait(false);
+            var write = CrmWritePlanner.Plan(decision, person!, schema, mapping, record.Id, record.Fields, first.Event.DedupeKey);
+            foreach (var skipped in write.Skipped)
+            {
+                problems.Add($"{crm} {record.Id}: {skipped}");
+            }
+
+            var json = DecisionJson.ToJson(decision);
+            var plan = new StoredPlan(crm, write.Update is { } u ? [u] : [], write.Tasks, json);
+            await _journal.PutAsync(first.Event.DedupeKey, plan, ct).ConfigureAwait(false);
+            plans[first.EntryId] = (first, plan, decision, clock);
+            foreach (var e in group.Skip(1))
+            {
+                plans[e.EntryId] = (e, StoredPlanEmpty(crm), null, null);
+            }
+
+            newMemos[record.Id] = NextMemo(memo, decision, write, record, schema);
+            var timers = write.Update is null ? decision : await AfterStateAsync(context, record, write.Update, schema, mapping, now, ct).ConfigureAwait(false) ?? decision;
+            await ScheduleAsync(crm, record.Id, timers, ct).ConfigureAwait(false);
+        }
+
+        // One write call sequence for the whole batch.
+        var updates = plans.Values.SelectMany(p => p.Plan.Updates).ToList();
+        var tasks = plans.Values.SelectMany(p => p.Plan.Tasks).ToList();
+        IReadOnlyList<WriteOutcome> outcomes = [];
+        if (updates.Count + tasks.Count > 0)
+        {
+            try
+            {
+                outcomes = await connector.WriteAsync(new WritePlan(updates, tasks), ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problems.Add($"{crm} write failed: {ex.Message}");
+                outcomes = [.. updates.Select(u => new WriteOutcome(u.Key, WriteStatus.Failed, ex.Message)), .. tasks.Select(t => new WriteOutcome(t.Key, WriteStatus.Failed, ex.Message))];
+            }
+        }
+
+        var outcomeByKey = new Dictionary<string, WriteOutcome>(StringComparer.Ordinal);
+        foreach (var o in outcomes)
+        {
+            outcomeByKey[o.Key] = o;
+        }
+
+        var logLines = new List<string>();
+        var writtenMemos = new Dictionary<string, PersonMemo>(StringComparer.Ordinal);
+        foreach (var (entryId, (entry, plan, decision, clock)) in plans)
+        {
+            var itemOutcomes = plan.Updates.Select(u => outcomeByKey.GetValueOrDefault(u.Key))
+                .Concat(plan.Tasks.Select(t => outcomeByKey.GetValueOrDefault(t.Key)))
+                .ToList();
+            var rejected = itemOutcomes.FirstOrDefault(o => o?.Status == WriteStatus.Rejected);
+            var failed = itemOutcomes.FirstOrDefault(o => o is null || o.Status == WriteStatus.Failed);
+            if (rejected is not null)
+            {
+                await DeadLetterAsync(entry, $"the CRM refused the write: {rejected.Error}", results, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (failed is not null)
+            {
+                await RetryOrDeadLetterAsync(entry, $"the write failed: {failed?.Error ?? "no outcome"}", results, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            results[entryId] = EventResult.Done;
+            if (plan.DecisionJson.Length > 0)
+            {
+                logLines.Add(plan.DecisionJson);
+            }
+
+            if (decision is not null)
+            {
+                var writes = itemOutcomes.Count(o => o!.Status == WriteStatus.Written);
+                decisions.Add(new ProcessedDecision(entry.Event, decision, plan.DecisionJson, writes, clock?.Elapsed ?? TimeSpan.Zero));
+                if (newMemos.TryGetValue(entry.Event.RecordId, out var m))
+                {
+                    writtenMemos[entry.Event.RecordId] = m;
+                }
+            }
+        }
+
+        if (writtenMemos.Count > 0)
+        {
+            await _memory.PutAsync(crm, writtenMemos, ct).ConfigureAwait(false);
+        }
+
+        if (logLines.Count > 0)
+        {
+            await _log.AppendAsync(logLines, ct).ConfigureAwait(false);
+        }
+
+        var ack = events.Where(e => results.GetValueOrDefault(e.EntryId) is EventResult.Done or EventResult.Ignored).ToList();
+        if (ack.Count > 0)
+        {
+            await _queue.AcknowledgeAsync(ack, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static StoredPlan StoredPlanEmpty(CrmKind crm) => new(crm, [], [], string.Empty);
+
+    private async Task<Decision> DecideAsync(RoutingContext context, Person person, DateTimeOffset at, PersonMemo memo, CrmEvent trigger, CancellationToken ct)
+    {
+        var history = new EvaluationHistory
+        {
+            BreachesHandled = memo.BreachesHandled.ToHashSet(StringComparer.Ordinal),
+            Reassigns = memo.Reassigns,
+        };
+        for (var attempt = 0; ; attempt++)
+        {
+            var state = await _routing.SnapshotAsync(context.Rules, ct).ConfigureAwait(false);
+            var decision = context.Engine.Evaluate(person, at, state, history);
+            if (await _routing.TryApplyAsync(decision, ct).ConfigureAwait(false) || attempt >= MaxRaces)
+            {
+                return decision;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Section 8's manual guard needs to know who set the CRM's owner: this service when it is the owner it last
+    /// wrote, a human when it differs; unknown (no guard) when this service never wrote one.
+    /// </summary>
+    private static (string? By, DateTimeOffset? At) OwnerSetBy(string? crmOwner, PersonMemo memo)
+    {
+        if (memo.OwnerWritten is not { } written)
+        {
+            return (null, null);
+        }
+
+        var same = string.Equals(Canonical(crmOwner), Canonical(written), StringComparison.Ordinal);
+        return (same ? Person.ServiceWriter : "crm-user", memo.OwnerWrittenAt);
+    }
+
+    private static string? Canonical(string? id) =>
+        id is { Length: 15 } && SalesforceIds.LooksLikeId(id) ? SalesforceIds.To18(id) : id;
+
+    private static PersonMemo NextMemo(PersonMemo memo, Decision decision, PersonWrite write, CrmRecord record, CrmSchema schema)
+    {
+        var owner = write.Update?.Fields.GetValueOrDefault(schema.OwnerField) ?? (memo.OwnerWritten is null ? null : record[schema.OwnerField]);
+        var newAssignment = decision.Outcome == DecisionOutcome.Assigned;
+        var breaches = newAssignment ? [] : memo.BreachesHandled.ToList();
+        breaches.AddRange(decision.SlaBreachesHandled.Where(b => !breaches.Contains(b)));
+        var reassigns = new Dictionary<string, int>(memo.Reassigns, StringComparer.Ordinal);
+        foreach (var sla in decision.SlaReassigns)
+        {
+            reassigns[sla] = reassigns.GetValueOrDefault(sla) + 1;
+        }
+
+        return new PersonMemo(owner, newAssignment ? decision.At : memo.OwnerWrittenAt, breaches, reassigns);
+    }
+
+    /// <summary>
+    /// The person as the write leaves it, evaluated at the same time without moving any state: its SLA clocks
+    /// (which start with the assignment this decision made) and recheck time are what the sweeps wait for.
+    /// </summary>
+    private async Task<Decision?> AfterStateAsync(RoutingContext context, CrmRecord record, RecordUpdate update, CrmSchema schema, CrmMapping? mapping, DateTimeOffset at, CancellationToken ct)
+    {
+        var fields = new Dictionary<string, string?>(record.Fields, StringComparer.Ordinal);
+        foreach (var (k, v) in update.Fields)
+        {
+            fields[k] = v;
+        }
+
+        if (!CrmRecordMapper.TryPerson(record with { Fields = fields }, schema, mapping, out var after, out _, out _, Person.ServiceWriter))
+        {
+            return null;
+        }
+
+        var state = await _routing.SnapshotAsync(context.Rules, ct).ConfigureAwait(false);
+        return context.Engine.Evaluate(after!, at, state);
+    }
+
+    private async Task ScheduleAsync(CrmKind crm, string personId, Decision decision, CancellationToken ct)
+    {
+        var item = $"{crm}:{personId}";
+        DateTimeOffset? next = null;
+        foreach (var sla in decision.Why.Sla)
+        {
+            if (sla.State == SlaState.Pending && sla.Deadline is { } d && (next is null || d < next))
+            {
+                next = d;
+            }
+        }
+
+        if (next is { } due)
+        {
+            await _due.ScheduleAsync(SlaDueKind, item, due, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _due.CancelAsync(SlaDueKind, item, ct).ConfigureAwait(false);
+        }
+
+        if (decision.RecheckAt is { } recheck && decision.Stage == Stage.Nurture)
+        {
+            await _due.ScheduleAsync(RecheckDueKind, item, recheck, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await _due.CancelAsync(RecheckDueKind, item, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RetryOrDeadLetterAsync(QueuedEvent entry, string reason, Dictionary<string, EventResult> results, CancellationToken ct)
+    {
+        if (entry.Deliveries >= MaxDeliveries)
+        {
+            await DeadLetterAsync(entry, $"{reason} (after {entry.Deliveries} deliveries)", results, ct).ConfigureAwait(false);
+            return;
+        }
+
+        results[entry.EntryId] = EventResult.Retry;
+    }
+
+    private async Task DeadLetterAsync(QueuedEvent entry, string reason, Dictionary<string, EventResult> results, CancellationToken ct)
+    {
+        await _queue.DeadLetterAsync(entry, reason, ct).ConfigureAwait(false);
+        results[entry.EntryId] = EventResult.DeadLettered;
+    }
+}
+
+/// <summary>A routing context that does not change (tests, <c>sandbox</c> before reloads), with schemas built from its rules.</summary>
+public sealed class FixedRoutingContext : IRoutingContextSource, ICrmSchemaSource
+{
+    private readonly CrmSchema _salesforce;
+    private readonly CrmSchema _hubSpot;
+
+    public FixedRoutingContext(RuleSet rules, IReadOnlyList<Account> accounts, IReadOnlyList<Opportunity>? opportunities = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var lost = Simulation.SimulationSession.LatestLostByAccount(opportunities ?? []);
+        Current = new RoutingContext(rules, new DecisionEngine(rules, new AccountMatcher(rules, accounts), lost.Count == 0 ? null : a => lost.GetValueOrDefault(a.Id)));
+        _salesforce = CrmSchema.For(rules, CrmKind.Salesforce);
+        _hubSpot = CrmSchema.For(rules, CrmKind.HubSpot);
+    }
+
+    public RoutingContext Current { get; }
+
+    public CrmSchema For(CrmKind crm) => crm == CrmKind.Salesforce ? _salesforce : _hubSpot;
+}

@@ -1,0 +1,153 @@
+using TheModel.Sync.Application.Crm;
+using TheModel.Sync.Core.Model;
+
+namespace TheModel.Sync.Application.Pipeline;
+
+/// <summary>Where an event came from.</summary>
+public enum EventOrigin : byte
+{
+    /// <summary>A HubSpot webhook delivery.</summary>
+    Webhook,
+
+    /// <summary>A Salesforce Outbound Message notification.</summary>
+    OutboundMessage,
+
+    /// <summary>An incremental poll saw the record change.</summary>
+    Poll,
+
+    /// <summary>A due SLA deadline or recycle recheck.</summary>
+    Sweep,
+}
+
+/// <summary>
+/// Something happened to a CRM record that may need a decision. <see cref="DedupeKey"/> is what makes two deliveries
+/// the same event (HubSpot's event id and subscription, Salesforce's notification id, a poll's record and timestamp).
+/// </summary>
+public sealed record CrmEvent(
+    string DedupeKey,
+    CrmKind Crm,
+    CrmObject Object,
+    string RecordId,
+    string Kind,
+    DateTimeOffset OccurredAt,
+    EventOrigin Origin,
+    IReadOnlyDictionary<string, string?>? Fields = null);
+
+/// <summary>An event as the queue hands it out: its entry id and how many times it has been delivered.</summary>
+public sealed record QueuedEvent(string EntryId, CrmEvent Event, int Deliveries, DateTimeOffset EnqueuedAt);
+
+/// <summary>A dead-lettered event and why.</summary>
+public sealed record DeadLetter(string EntryId, CrmEvent Event, string Reason, int Deliveries, DateTimeOffset At);
+
+public sealed record QueueStats(long Pending, long Unacknowledged, long DeadLetters, TimeSpan OldestAge);
+
+/// <summary>
+/// The durable event queue (Redis Streams with a consumer group in production). Entries leave it only when
+/// acknowledged after their outcome is written, or when moved to the dead letters with a reason.
+/// </summary>
+public interface IEventQueue
+{
+    /// <summary>Queues the events not seen before (by dedupe key, remembered longer than senders retry); returns how many were new.</summary>
+    Task<int> EnqueueAsync(IReadOnlyList<CrmEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Hands up to <paramref name="max"/> new entries to <paramref name="consumer"/>, waiting up to <paramref name="wait"/> for one.</summary>
+    Task<IReadOnlyList<QueuedEvent>> ReadAsync(string consumer, int max, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>Takes over entries another consumer (crashed, or this one before a restart) has held longer than <paramref name="minIdle"/>.</summary>
+    Task<IReadOnlyList<QueuedEvent>> ReclaimAsync(string consumer, TimeSpan minIdle, int max, CancellationToken cancellationToken);
+
+    Task AcknowledgeAsync(IReadOnlyList<QueuedEvent> entries, CancellationToken cancellationToken);
+
+    /// <summary>Moves an entry to the dead letters with its reason and acknowledges it.</summary>
+    Task DeadLetterAsync(QueuedEvent entry, string reason, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(int max, CancellationToken cancellationToken);
+
+    Task<QueueStats> StatsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Remembers, per event, the writes planned for it before they are sent, so that a replay after a crash sends the
+/// same writes (idempotent by construction) instead of deciding again: no second owner change, no second task.
+/// </summary>
+public interface IPlanJournal
+{
+    Task<StoredPlan?> GetAsync(string dedupeKey, CancellationToken cancellationToken);
+
+    Task PutAsync(string dedupeKey, StoredPlan plan, CancellationToken cancellationToken);
+}
+
+/// <summary>The writes one event's decision needs in one CRM, with the decision's summary for the log.</summary>
+public sealed record StoredPlan(CrmKind Crm, IReadOnlyList<RecordUpdate> Updates, IReadOnlyList<TaskCreate> Tasks, string DecisionJson);
+
+/// <summary>Poll positions per CRM and object.</summary>
+public interface IWatermarkStore
+{
+    Task<Watermark?> GetAsync(CrmKind crm, CrmObject obj, CancellationToken cancellationToken);
+
+    Task SetAsync(CrmKind crm, CrmObject obj, Watermark watermark, CancellationToken cancellationToken);
+}
+
+/// <summary>Leases that keep a piece of periodic work (one poller) on one instance at a time.</summary>
+public interface ILeaseStore
+{
+    /// <summary>Takes or renews the lease when free or already held by <paramref name="holder"/>.</summary>
+    Task<bool> TryAcquireAsync(string name, string holder, TimeSpan ttl, CancellationToken cancellationToken);
+
+    Task ReleaseAsync(string name, string holder, CancellationToken cancellationToken);
+}
+
+/// <summary>Due times (SLA deadlines, recycle rechecks), each claimed by exactly one instance when due.</summary>
+public interface IDueSchedule
+{
+    Task ScheduleAsync(string kind, string item, DateTimeOffset due, CancellationToken cancellationToken);
+
+    Task CancelAsync(string kind, string item, CancellationToken cancellationToken);
+
+    /// <summary>Removes and returns up to <paramref name="max"/> items due at or before <paramref name="now"/>; an item goes to one caller only.</summary>
+    Task<IReadOnlyList<string>> ClaimDueAsync(string kind, DateTimeOffset now, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>The decision log: one JSON line per decision, kept for the report and live explain.</summary>
+public interface IDecisionLog
+{
+    Task AppendAsync(IReadOnlyList<string> decisionJson, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> ReadAsync(int max, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What the worker remembers about one person between evaluations: the owner it last wrote (to tell a human's
+/// change from its own, section 8's manual guard) and the SLA history of the current assignment.
+/// </summary>
+public sealed record PersonMemo(
+    string? OwnerWritten,
+    DateTimeOffset? OwnerWrittenAt,
+    IReadOnlyList<string> BreachesHandled,
+    IReadOnlyDictionary<string, int> Reassigns)
+{
+    public static PersonMemo Empty { get; } = new(null, null, [], new Dictionary<string, int>());
+}
+
+public interface IPersonMemory
+{
+    Task<IReadOnlyDictionary<string, PersonMemo>> GetAsync(CrmKind crm, IReadOnlyCollection<string> personIds, CancellationToken cancellationToken);
+
+    Task PutAsync(CrmKind crm, IReadOnlyDictionary<string, PersonMemo> memos, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The shared routing state (rotations, open counts, account ownership). Decisions are made on a snapshot and
+/// committed with a compare-and-set: when another instance moved a rotation in between, the commit fails and the
+/// person is evaluated again, so two instances never hand out the same turn.
+/// </summary>
+public interface IRoutingStore
+{
+    Task<Core.Engine.IRoutingState> SnapshotAsync(RuleSet rules, CancellationToken cancellationToken);
+
+    /// <summary>Applies the decision's rotation and footprint change if the rotation is as the snapshot saw it.</summary>
+    Task<bool> TryApplyAsync(Core.Engine.Decision decision, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the counts with the given footprints (a roster refresh from the CRMs).</summary>
+    Task ResetAsync(RuleSet rules, IEnumerable<Core.Engine.Footprint> footprints, CancellationToken cancellationToken);
+}
