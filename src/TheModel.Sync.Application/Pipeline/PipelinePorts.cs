@@ -151,3 +151,13 @@ public interface IRoutingStore
     /// <summary>Replaces the counts with the given footprints (a roster refresh from the CRMs).</summary>
     Task ResetAsync(RuleSet rules, IEnumerable<Core.Engine.Footprint> footprints, CancellationToken cancellationToken);
 }
+
+/// <summary>Whether the state store answers (for <c>/readyz</c>).</summary>
+public interface IStoreHealth
+{
+    /// <summary>Null when healthy, else what is wrong in words.</summary>
+    Task<string?> CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>False for the in-process store: nothing survives a restart and only one instance may run.</summary>
+    bool IsDurable { get; }
+}

@@ -8,7 +8,7 @@ namespace TheModel.Sync.Application.Pipeline.InProcess;
 /// Every state port held in this process (the embedded default when no Redis is configured): one instance, the same
 /// contract as the Redis implementation, nothing durable.
 /// </summary>
-public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore, IDueSchedule, IDecisionLog, IPersonMemory, IRoutingStore
+public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore, IDueSchedule, IDecisionLog, IPersonMemory, IRoutingStore, IStoreHealth
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -28,6 +28,10 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
         _time = time;
         _logRetention = decisionLogRetention;
     }
+
+    public bool IsDurable => false;
+
+    public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>How long a plan is kept for replays: longer than any redelivery of its event.</summary>
     public TimeSpan PlanRetention { get; init; } = TimeSpan.FromDays(3);
