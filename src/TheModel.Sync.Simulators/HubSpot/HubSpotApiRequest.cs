@@ -164,6 +164,4 @@ internal static class ApiJson
 
         return [.. inputs.Select((item, i) => Object(item, $"inputs[{i}]"))];
     }
-
-    public static string Timestamp(DateTimeOffset value) => HubSpotTime.Format(value);
 }
