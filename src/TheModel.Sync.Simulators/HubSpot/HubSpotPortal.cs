@@ -198,7 +198,7 @@ internal sealed class HubSpotPortal
         }
     }
 
-    public HubSpotOwner AddOwner(string? email, string? firstName, string? lastName, bool archived, IReadOnlyList<HubSpotTeam>? teams, string type)
+    public HubSpotOwner AddOwner(string? email, string? firstName, string? lastName, bool archived, IReadOnlyList<HubSpotTeam>? teams, string type, string? id = null)
     {
         if (type is not ("PERSON" or "QUEUE"))
         {
@@ -208,8 +208,13 @@ internal sealed class HubSpotPortal
         using (Enter())
         {
             var now = Now;
+            if (id is not null && _owners.Exists(o => o.Id == id))
+            {
+                throw new ArgumentException($"An owner with id {id} already exists.", nameof(id));
+            }
+
             var owner = new HubSpotOwner(
-                (_nextOwnerId++).ToString(CultureInfo.InvariantCulture),
+                id ?? (_nextOwnerId++).ToString(CultureInfo.InvariantCulture),
                 _nextUserId++,
                 email,
                 firstName,

@@ -129,6 +129,10 @@ public sealed class HubSpotSimulator : IAsyncDisposable
     public HubSpotOwner AddOwner(string? email, string? firstName, string? lastName, bool archived = false, IReadOnlyList<HubSpotTeam>? teams = null, string type = "PERSON") =>
         _portal.AddOwner(email, firstName, lastName, archived, teams, type);
 
+    /// <summary>Adds an owner with a given id (a config's member or queue id), for seeding.</summary>
+    public HubSpotOwner AddOwnerWithId(string id, string? email, string? firstName, string? lastName, bool archived = false, string type = "PERSON") =>
+        _portal.AddOwner(email, firstName, lastName, archived, null, type, id);
+
     /// <summary>Deactivates (or reactivates) an owner.</summary>
     public HubSpotOwner SetOwnerArchived(string ownerId, bool archived) => _portal.SetOwnerArchived(ownerId, archived);
 
