@@ -226,6 +226,10 @@ public sealed class CrmSchema
         };
 
     /// <summary>The schema with only the built-in defaults (Salesforce persons are Leads).</summary>
+    /// <summary>The CRM field assumed for an unmapped custom field: the same name, with Salesforce's <c>__c</c> suffix there.</summary>
+    public static string CustomFieldName(CrmKind crm, string name) =>
+        crm == CrmKind.Salesforce && !name.EndsWith("__c", StringComparison.OrdinalIgnoreCase) ? name + "__c" : name;
+
     public static CrmSchema For(RuleSet rules, CrmKind crm)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -253,10 +257,11 @@ public sealed class CrmSchema
             person["source"] = "LeadSource";
         }
 
-        // Section 14: fields.NAME needs no mapping; a CRM field of the same name is assumed.
+        // Section 14: fields.NAME needs no mapping; a CRM field of the same name is assumed. On Salesforce every custom
+        // field's API name ends in __c, so NAME there means NAME__c.
         foreach (var name in customPersonFields ?? [])
         {
-            person.TryAdd("fields." + name, name);
+            person.TryAdd("fields." + name, CustomFieldName(mapping.Crm, name));
         }
 
         foreach (var (canonical, field) in mapping.Fields)
@@ -267,7 +272,7 @@ public sealed class CrmSchema
         var account = new Dictionary<string, string>(salesforce ? SalesforceAccountDefaults : HubSpotAccountDefaults, StringComparer.Ordinal);
         foreach (var name in customAccountFields ?? [])
         {
-            account.TryAdd("fields." + name, name);
+            account.TryAdd("fields." + name, CustomFieldName(mapping.Crm, name));
         }
 
         var stageFields = new SortedSet<string>(StringComparer.Ordinal);

@@ -84,7 +84,7 @@ public static class CrmWritePlanner
             }
 
             var field = action.Field.StartsWith("fields.", StringComparison.Ordinal)
-                ? schema.PersonFields.GetValueOrDefault(action.Field) ?? action.Field[7..]
+                ? schema.PersonFields.GetValueOrDefault(action.Field) ?? CrmSchema.CustomFieldName(schema.Crm, action.Field[7..])
                 : schema.PersonFields.GetValueOrDefault(action.Field);
             if (field is null)
             {
