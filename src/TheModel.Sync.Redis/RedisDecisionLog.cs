@@ -50,6 +50,7 @@ internal sealed class RedisDecisionLog : IDecisionLog
         await _db.ScriptEvaluateAsync(AppendScript, [_keys.Decisions], args).ConfigureAwait(false);
     }
 
+    /// <summary>The newest lines, oldest first; read from a replica when there is one (the log is for people, not for decisions).</summary>
     public async Task<IReadOnlyList<string>> ReadAsync(int max, CancellationToken cancellationToken)
     {
         if (max <= 0)
@@ -57,7 +58,7 @@ internal sealed class RedisDecisionLog : IDecisionLog
             return [];
         }
 
-        var newestFirst = await _db.StreamRangeAsync(_keys.Decisions, "-", "+", max, Order.Descending).ConfigureAwait(false);
+        var newestFirst = await _db.StreamRangeAsync(_keys.Decisions, "-", "+", max, Order.Descending, CommandFlags.PreferReplica).ConfigureAwait(false);
         var lines = new string[newestFirst.Length];
         for (var i = 0; i < newestFirst.Length; i++)
         {

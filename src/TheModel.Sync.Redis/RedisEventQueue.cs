@@ -248,12 +248,14 @@ internal sealed class RedisEventQueue : IEventQueue
             return [];
         }
 
-        var entries = await _db.StreamRangeAsync(_keys.DeadLetters, "-", "+", max).ConfigureAwait(false);
+        // An operator's view: a replica's copy is good enough and spares the primary.
+        var entries = await _db.StreamRangeAsync(_keys.DeadLetters, "-", "+", max, Order.Ascending, CommandFlags.PreferReplica).ConfigureAwait(false);
         var letters = new List<DeadLetter>(entries.Length);
         foreach (var entry in entries)
         {
             var id = (string)entry["id"]!;
             var raw = entry[EventField];
+            // An entry dead-lettered because it did not decode keeps its raw text for the operator to read.
             var letter = TryDecode(raw, out var decoded, out _)
                 ? decoded!
                 : new CrmEvent(id, default, default, string.Empty, "undecodable", StoredJson.EntryTime(id), default, new Dictionary<string, string?> { ["raw"] = raw.ToString() });

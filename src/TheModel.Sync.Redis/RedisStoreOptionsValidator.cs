@@ -40,7 +40,8 @@ internal sealed class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOp
             }
             catch (ArgumentException ex)
             {
-                errors.Add($"Redis:Configuration could not be parsed: {ex.Message}");
+                var because = ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+                errors.Add($"Redis:Configuration could not be parsed: {because}");
             }
         }
 

@@ -663,6 +663,25 @@ public abstract class StoreContractTests
         Assert.Equal((-2L, 1L, 1L), (state.CurrentWeight(M("aiko")), state.CurrentWeight(M("haruto")), state.CurrentWeight(M("yui"))));
     }
 
+    [Fact]
+    public async Task SnapshotAsync_ConfigReloaded_RotationsCarryOverByTeamAndMemberId()
+    {
+        var routing = Routing();
+        await routing.SnapshotAsync(Rules, default);
+        var rr = new RotationUpdate { Team = TeamOf("csm"), RoundRobinChosen = M("mia"), RoundRobinBefore = null };
+        var weighted = new RotationUpdate { Team = TeamOf("sr-jp"), Weights = [(M("aiko"), 0, -2), (M("haruto"), 0, 1), (M("yui"), 0, 1)] };
+        Assert.True(await routing.TryApplyAsync(Decide("p1", Unowned(null), Unowned(null), rr), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p2", Unowned(null), Unowned(null), weighted), default));
+        var reloaded = Samples.Reload();
+        Assert.NotSame(Rules, reloaded);
+
+        var state = await routing.SnapshotAsync(reloaded, default);
+
+        Assert.Equal("mia", state.LastChosen(reloaded.FindTeam("csm")!));
+        Assert.Equal(-2L, state.CurrentWeight(reloaded.FindMember("aiko")!));
+        Assert.Equal(1L, state.CurrentWeight(reloaded.FindMember("yui")!));
+    }
+
     // ---- comparisons of values whose records hold collections (compared by reference otherwise) -----------------
 
     private static void AssertSameEvent(CrmEvent expected, CrmEvent actual)

@@ -11,6 +11,9 @@ internal static class Samples
     /// <summary>The sample config under the repository's <c>config/</c>, loaded once.</summary>
     public static RuleSet Rules => SampleRules.Value;
 
+    /// <summary>The sample loaded again: a new rule set with the same ids, as a config reload makes it.</summary>
+    public static RuleSet Reload() => LoadSample();
+
     public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
