@@ -240,15 +240,9 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
         ArgumentNullException.ThrowIfNull(footprints);
         lock (_gate)
         {
+            // Counts and ownership are replaced; the rotations are not counts and carry over (as in the Redis store).
             var fresh = new InMemoryRoutingState(rules);
-            if (_routing is not null && ReferenceEquals(_routingRules, rules))
-            {
-                foreach (var team in rules.Teams)
-                {
-                    fresh.SetLastChosen(team, _routing.LastChosen(team));
-                }
-            }
-
+            CarryRotations(fresh, rules);
             foreach (var f in footprints)
             {
                 fresh.Add(f);
@@ -267,22 +261,54 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
         {
             // A new config: teams and members may have moved, so counts start again (the roster refresh refills them).
             var fresh = new InMemoryRoutingState(rules);
-            if (_routing is not null && _routingRules is not null)
-            {
-                foreach (var team in rules.Teams)
-                {
-                    if (_routingRules.Teams.FirstOrDefault(t => t.Id == team.Id) is { } old)
-                    {
-                        fresh.SetLastChosen(team, _routing.LastChosen(old));
-                    }
-                }
-            }
-
+            CarryRotations(fresh, rules);
             _routing = fresh;
             _routingRules = rules;
         }
 
         return _routing;
+    }
+
+    /// <summary>
+    /// Moves the round-robin pointers (by team id) and weighted current values (by member id) of the current state
+    /// into <paramref name="fresh"/>, so neither a roster refresh nor a config reload restarts the rotations.
+    /// </summary>
+    private void CarryRotations(InMemoryRoutingState fresh, RuleSet rules)
+    {
+        if (_routing is null || _routingRules is null)
+        {
+            return;
+        }
+
+        foreach (var team in rules.Teams)
+        {
+            var old = _routingRules.FindTeam(team.Id);
+            if (old is not null)
+            {
+                fresh.SetLastChosen(team, _routing.LastChosen(old));
+            }
+
+            var weights = new List<(Member Member, long Before, long After)>();
+            foreach (var member in team.Members)
+            {
+                if (_routingRules.FindMember(member.Id) is { } was && _routing.CurrentWeight(was) is var w && w != 0)
+                {
+                    weights.Add((member, 0, w));
+                }
+            }
+
+            if (weights.Count > 0)
+            {
+                // InMemoryRoutingState sets current values only through a decision's rotation; this one moves nothing else.
+                fresh.Apply(new Decision
+                {
+                    PersonId = string.Empty,
+                    At = _time.GetUtcNow(),
+                    ConfigVersion = rules.Version,
+                    Rotation = new RotationUpdate { Team = team, Weights = weights },
+                });
+            }
+        }
     }
 
     private void RemoveDue(string kind, string item)
