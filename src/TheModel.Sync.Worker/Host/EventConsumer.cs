@@ -29,6 +29,7 @@ internal sealed partial class EventConsumer : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<EventConsumer> _logger;
     private readonly CancellationTokenSource _abort = new();
+    private long _batches;
 
     public EventConsumer(
         IEventQueue queue,
@@ -54,8 +55,6 @@ internal sealed partial class EventConsumer : BackgroundService
 
     /// <summary>Batches processed so far (for tests and the sandbox's progress line).</summary>
     public long Batches => Interlocked.Read(ref _batches);
-
-    private long _batches;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ namespace TheModel.Sync.Worker.Host;
 internal sealed partial class StartupReport(
     ConfigFolder folder,
     RoutingConfigProvider config,
+    InitialConfig initial,
     IStoreHealth store,
     CrmConnectorSet connectors,
     InstanceIdentity identity,
@@ -23,6 +24,11 @@ internal sealed partial class StartupReport(
         if (folder.IsEmbeddedSample)
         {
             Log.SampleConfig(logger, folder.Path);
+        }
+
+        foreach (var warning in initial.Warnings)
+        {
+            Log.ConfigWarning(logger, warning);
         }
 
         if (!store.IsDurable)
@@ -70,6 +76,9 @@ internal sealed partial class StartupReport(
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Webhooks: HubSpot {HubSpot}; Salesforce Outbound Messages {Salesforce}")]
         public static partial void Webhooks(ILogger logger, string hubSpot, string salesforce);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Config warning: {Warning}")]
+        public static partial void ConfigWarning(ILogger logger, string warning);
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Worker:SchedulesEnabled is false: no polls, sweeps or roster checks run in this instance")]
         public static partial void SchedulesOff(ILogger logger);

@@ -19,7 +19,7 @@ internal sealed class WorkerMetrics
         var factory = Metrics.WithCustomRegistry(Registry);
 
         EventsReceived = factory.CreateCounter(
-            "themodel_events_received_total", "Events in accepted webhook and Outbound Message deliveries, and from polls and sweeps.", "crm", "origin", "object");
+            "themodel_events_received_total", "Routable events (people, accounts, opportunities) from accepted webhook and Outbound Message deliveries, polls and sweeps.", "crm", "origin", "object");
         EventsQueued = factory.CreateCounter(
             "themodel_events_queued_total", "Events newly queued (not seen before under their dedupe key).", "crm", "origin");
         EventsDuplicate = factory.CreateCounter(
@@ -46,6 +46,10 @@ internal sealed class WorkerMetrics
             });
         ConfigReloads = factory.CreateCounter(
             "themodel_config_reloads_total", "Config reloads, by result (ok, failed).", "result");
+
+        // Published from the start, so a dashboard's rate() has a zero to start from before the first reload.
+        ConfigReloads.WithLabels("ok");
+        ConfigReloads.WithLabels("failed");
         ConfigDegraded = factory.CreateGauge(
             "themodel_config_degraded", "1 while the last reload failed and the last good config is still in use.");
         QueueDepth = factory.CreateGauge(

@@ -10,15 +10,18 @@ namespace TheModel.Sync.Worker.Reload;
 /// <summary>Where the routing config is read from, and whether it is the sample shipped inside the executable.</summary>
 internal sealed record ConfigFolder(string Path, bool IsEmbeddedSample)
 {
-    /// <summary>The folder the run uses: the one asked for; else <c>./config</c>; else the embedded sample, written to a temp folder.</summary>
-    public static ConfigFolder Resolve(string? requested)
+    /// <summary>
+    /// The folder the run uses: the one asked for (which must exist: a typo must not silently run the sample); else
+    /// <c>config</c> under <paramref name="workingDirectory"/>; else the embedded sample, written to a temp folder.
+    /// </summary>
+    public static ConfigFolder Resolve(string? requested, string? workingDirectory = null)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
             return new ConfigFolder(System.IO.Path.GetFullPath(requested), false);
         }
 
-        var local = System.IO.Path.GetFullPath("config");
+        var local = System.IO.Path.GetFullPath(System.IO.Path.Combine(workingDirectory ?? Environment.CurrentDirectory, "config"));
         return Directory.Exists(local) ? new ConfigFolder(local, false) : new ConfigFolder(CliSupport.ExtractSampleConfig(), true);
     }
 
