@@ -4,6 +4,15 @@ using TheModel.Sync.Worker.Operations;
 
 namespace TheModel.Sync.Worker.Host;
 
+/// <summary>
+/// Told about every batch the consumer finishes (the sandbox's live table, a test's probe). Called on the consumer's
+/// loop: keep it quick, and do not throw.
+/// </summary>
+internal interface IBatchObserver
+{
+    void OnBatch(IReadOnlyList<QueuedEvent> batch, BatchResult result);
+}
+
 /// <summary>This process's name among the instances sharing the queue and leases: machine, process id and a random part.</summary>
 internal sealed record InstanceIdentity(string Name)
 {
@@ -28,6 +37,7 @@ internal sealed partial class EventConsumer : BackgroundService
     private readonly WorkerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<EventConsumer> _logger;
+    private readonly IBatchObserver[] _observers;
     private readonly CancellationTokenSource _abort = new();
     private long _batches;
 
@@ -38,7 +48,8 @@ internal sealed partial class EventConsumer : BackgroundService
         IOptions<WorkerOptions> options,
         WorkerMetrics metrics,
         TimeProvider time,
-        ILogger<EventConsumer> logger)
+        ILogger<EventConsumer> logger,
+        IEnumerable<IBatchObserver> observers)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,6 +60,7 @@ internal sealed partial class EventConsumer : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _observers = [.. observers];
     }
 
     public string ConsumerName { get; }
@@ -153,6 +165,18 @@ internal sealed partial class EventConsumer : BackgroundService
             Log.Problem(_logger, problem);
         }
 
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnBatch(batch, result);
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
+        }
+
         Log.BatchDone(_logger, batch.Count, result.Decisions.Count, result.Results.Count(r => r.Value == EventResult.Retry), result.Results.Count(r => r.Value == EventResult.DeadLettered));
     }
 
@@ -172,6 +196,9 @@ internal sealed partial class EventConsumer : BackgroundService
 
         [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Problem}")]
         public static partial void Problem(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "Batch observer {Observer} failed")]
+        public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
 
         [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Consumer loop failed; retrying in {Backoff}")]
         public static partial void LoopFailed(ILogger logger, string backoff, Exception exception);

@@ -38,8 +38,9 @@ internal sealed record InitialConfig(LoadedConfig Config, string Hash, IReadOnly
 /// Builds the daemon: webhooks, the queue consumer, Quartz schedules, config hot reload, <c>/healthz</c>,
 /// <c>/readyz</c>, <c>/metrics</c> and Serilog. Configuration is appsettings.json (beside the executable, then the
 /// working directory; both optional), the environment (<c>HubSpot__ClientSecret</c>), the command line, then
-/// <c>configurationOverrides</c>. <c>configureServices</c> runs last, so it can add connectors or replace any
-/// registration (a shared store, a fake clock).
+/// <c>configurationOverrides</c>. <c>configureServices</c> runs last, so it can add connectors, batch observers or
+/// replace any registration (a shared store, a fake clock), except <see cref="ICrmSchemaSource"/>, which is always
+/// the config's.
 /// </summary>
 internal static class WorkerHost
 {
@@ -67,6 +68,10 @@ internal static class WorkerHost
         var folder = ConfigFolder.Resolve(options.ConfigDirectory);
         AddServices(builder.Services, configuration, identity, folder);
         configureServices?.Invoke(builder.Services);
+
+        // Connectors ask this for field names; it must be the config's, even if a connector registered the defaults.
+        builder.Services.RemoveAll<ICrmSchemaSource>();
+        builder.Services.AddSingleton<ICrmSchemaSource>(sp => sp.GetRequiredService<RoutingConfigProvider>());
 
         var app = builder.Build();
 
@@ -139,7 +144,6 @@ internal static class WorkerHost
         services.AddSingleton(sp => new RoutingConfigProvider(
             sp.GetRequiredService<InitialConfig>().Config, folder.Path, sp.GetRequiredService<CrmCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRoutingContextSource>(sp => sp.GetRequiredService<RoutingConfigProvider>());
-        services.AddSingleton<ICrmSchemaSource>(sp => sp.GetRequiredService<RoutingConfigProvider>());
         services.AddSingleton(sp => new LoadedConfigHash(sp.GetRequiredService<InitialConfig>().Hash));
 
         services.AddSingleton(sp =>

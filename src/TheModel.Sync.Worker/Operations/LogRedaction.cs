@@ -91,7 +91,7 @@ internal sealed class RedactingSink(ILogEventSink inner, LogRedactor redactor) :
     private LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch
     {
         ScalarValue { Value: string s } => new ScalarValue(redactor.Redact(s)),
-        ScalarValue { Value: Uri or char[] } scalar => new ScalarValue(redactor.Redact(scalar.Value.ToString() ?? string.Empty)),
+        ScalarValue { Value: Uri uri } => new ScalarValue(redactor.Redact(uri.ToString())),
         SequenceValue seq => new SequenceValue(seq.Elements.Select(Redact)),
         StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Redact(p.Value))), st.TypeTag),
         DictionaryValue dict => new DictionaryValue(dict.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key is { Value: string k } ? new ScalarValue(redactor.Redact(k)) : kv.Key, Redact(kv.Value)))),

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Application.Pipeline;
+using TheModel.Sync.Worker.Reload;
 using TheModel.Sync.Worker.Host;
 using static TheModel.Sync.Worker.Tests.Support.WorkerTestHost;
 
@@ -80,5 +83,41 @@ public sealed class EventConsumerTests
 
         Assert.Null(host.HubSpot.Field("101", "hubspot_owner_id"));
         Assert.Equal(1, (await host.Service<IEventQueue>().StatsAsync(default)).Unacknowledged);
+    }
+
+    [Fact]
+    public async Task Consumer_BatchDone_ObserversToldTheDecisions()
+    {
+        var observer = new RecordingObserver();
+        await using var host = await StartAsync(s => s.Services = services => services.AddSingleton<IBatchObserver>(observer));
+        host.AddJapaneseLead("101");
+
+        using var posted = await host.PostHubSpotAsync($"[{HubSpotEvent(1, "contact.creation", 101, host.Time.GetUtcNow().ToUnixTimeMilliseconds())}]");
+
+        await EventuallyAsync(() => observer.Decisions.Count == 1, "the observer told");
+        Assert.Equal("inbound-mql-jp", observer.Decisions.Single().Decision.Rule);
+    }
+
+    [Fact]
+    public async Task Build_ConnectorRegistersDefaultSchemas_TheConfigsSchemaSourceWins()
+    {
+        await using var host = await StartAsync(s => s.Services = services => services.AddSingleton<ICrmSchemaSource, DefaultCrmSchemaSource>());
+
+        Assert.IsType<RoutingConfigProvider>(host.Service<ICrmSchemaSource>());
+    }
+
+    private sealed class RecordingObserver : IBatchObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ProcessedDecision> _decisions = new();
+
+        public IReadOnlyCollection<ProcessedDecision> Decisions => _decisions;
+
+        public void OnBatch(IReadOnlyList<QueuedEvent> batch, BatchResult result)
+        {
+            foreach (var d in result.Decisions)
+            {
+                _decisions.Enqueue(d);
+            }
+        }
     }
 }

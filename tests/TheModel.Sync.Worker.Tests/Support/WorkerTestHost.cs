@@ -29,6 +29,9 @@ internal sealed class TestHostSettings
 
     public bool WithSalesforce { get; set; } = true;
 
+    /// <summary>More registrations, made after the fakes (as a sandbox verb's would be).</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
     /// <summary>Null: a temporary copy of the sample config.</summary>
     public string? ConfigDirectory { get; set; }
 }
@@ -98,6 +101,8 @@ internal sealed class WorkerTestHost : IAsyncDisposable
                 {
                     services.AddSingleton(shared);
                 }
+
+                settings.Services?.Invoke(services);
             },
             settings.Settings);
 
