@@ -66,6 +66,10 @@ internal static class RunCommand
     {
         ConfigLoadException config => [.. config.Errors, $"{config.Path}: {config.Errors.Count} error{(config.Errors.Count == 1 ? string.Empty : "s")}; the worker did not start"],
         OptionsValidationException options => [.. options.Failures.Select(f => "error: " + f), "the worker did not start: fix the settings above"],
+        WorkerSetupException setup => ["error: " + setup.Message, "the worker did not start"],
+
+        // Kestrel's "Failed to bind to address ...: address already in use."
+        IOException io when io.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) => ["error: " + io.Message, "the worker did not start: choose another --urls"],
         AggregateException { InnerExceptions.Count: > 0 } many when many.InnerExceptions.All(e => Describe(e) is not null) =>
             [.. many.InnerExceptions.SelectMany(e => Describe(e)!)],
         _ => null,

@@ -20,7 +20,7 @@ internal sealed class CrmConnectorSet
         {
             if (all.Exists(a => a.Crm == c.Crm))
             {
-                throw new InvalidOperationException($"two {c.Crm} connectors are registered; register one per CRM");
+                throw new WorkerSetupException($"two {c.Crm} connectors are registered; register one per CRM");
             }
 
             all.Add(new MeteredCrmConnector(c, metrics));

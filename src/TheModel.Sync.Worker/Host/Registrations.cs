@@ -33,7 +33,7 @@ internal static class StoreRegistration
         {
             // TODO(lead, at merge): services.AddRedisStores(new RedisStoreOptions { ... from the Redis section ... }),
             // which registers every pipeline port and IStoreHealth.
-            throw new InvalidOperationException($"{RedisKey} is set, but this build has no Redis store yet; remove the setting to run with the in-process store");
+            throw new WorkerSetupException($"{RedisKey} is set, but this build has no Redis store yet; remove the setting to run with the in-process store");
         }
 
         AddInProcess(services);
@@ -58,3 +58,6 @@ internal static class StoreRegistration
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<InProcessStores>());
     }
 }
+
+/// <summary>A setting or registration the host cannot start with; its message is the operator's whole answer.</summary>
+internal sealed class WorkerSetupException(string message) : Exception(message);

@@ -32,7 +32,7 @@ internal sealed record PollRun(PollOutcome Outcome, int Records);
 /// each changed person queued as a <see cref="EventOrigin.Poll"/> event (webhooks are the fast path; this is the
 /// net under them). Accounts and opportunities: on every instance, from an in-process watermark starting at the
 /// beginning, because they fill this process's account catalog, which the matcher reads; the catalog's index is
-/// rebuilt once per page that changed it.
+/// rebuilt once per run that changed it.
 /// </summary>
 internal sealed partial class CrmPoller(
     CrmConnectorSet connectors,
@@ -72,11 +72,15 @@ internal sealed partial class CrmPoller(
             ? await watermarks.GetAsync(crm, obj, cancellationToken) ?? new Watermark(time.GetUtcNow() - _options.PersonPollLookback, null)
             : _local.GetValueOrDefault((crm, obj), Watermark.Start);
         var total = 0;
-        for (var page = 0; page < _options.MaxPollPagesPerRun; page++)
+        var catalogChanged = false;
+
+        // People: a bounded run, the rest next time (the lease is not held for long). The catalog: every page, so the
+        // first load of a large CRM completes in one run instead of over hours of intervals.
+        for (var page = 0; !shared || page < _options.MaxPollPagesPerRun; page++)
         {
             var result = await connector.PollAsync(obj, watermark, _options.PollPageSize, cancellationToken);
             total += result.Records.Count;
-            await TakeAsync(crm, obj, result.Records, cancellationToken);
+            catalogChanged |= await TakeAsync(crm, obj, result.Records, cancellationToken);
             watermark = result.Next;
             if (shared)
             {
@@ -99,6 +103,12 @@ internal sealed partial class CrmPoller(
             }
         }
 
+        // The account index is rebuilt once per run that changed the catalog: rebuilding it costs a pass over every account.
+        if (catalogChanged)
+        {
+            config.RefreshAccounts();
+        }
+
         if (total > 0)
         {
             Log.Polled(logger, total, WorkerMetrics.Label(obj), crm.ToString(), watermark.ToString());
@@ -107,11 +117,12 @@ internal sealed partial class CrmPoller(
         return new PollRun(PollOutcome.Polled, total);
     }
 
-    private async Task TakeAsync(CrmKind crm, CrmObject obj, IReadOnlyList<CrmRecord> records, CancellationToken ct)
+    /// <summary>Queues the people, or puts the accounts and opportunities in the catalog; true when the catalog changed.</summary>
+    private async Task<bool> TakeAsync(CrmKind crm, CrmObject obj, IReadOnlyList<CrmRecord> records, CancellationToken ct)
     {
         if (records.Count == 0)
         {
-            return;
+            return false;
         }
 
         switch (obj)
@@ -130,7 +141,7 @@ internal sealed partial class CrmPoller(
                     .ToList();
                 var queued = await queue.EnqueueAsync(events, ct);
                 metrics.CountEnqueued(events, queued);
-                break;
+                return false;
             case CrmObject.Account:
                 var schema = config.For(crm);
                 var accounts = new List<Account>(records.Count);
@@ -146,12 +157,7 @@ internal sealed partial class CrmPoller(
                     }
                 }
 
-                if (catalog.Upsert(accounts))
-                {
-                    config.RefreshAccounts();
-                }
-
-                break;
+                return catalog.Upsert(accounts);
             case CrmObject.Opportunity:
                 var opportunitySchema = config.For(crm);
                 var opportunities = new List<Opportunity>(records.Count);
@@ -168,12 +174,7 @@ internal sealed partial class CrmPoller(
                 }
 
                 // Closed-lost opportunities feed the recycle rules through the catalog; they do not become events (yet).
-                if (catalog.Upsert(opportunities))
-                {
-                    config.RefreshAccounts();
-                }
-
-                break;
+                return catalog.Upsert(opportunities);
             default:
                 throw new ArgumentOutOfRangeException(nameof(obj), obj, "only people, accounts and opportunities are polled");
         }

@@ -36,16 +36,33 @@ internal static class WorkerLogging
             .CreateLogger();
     }
 
-    /// <summary>Every configured value under a key that names a secret.</summary>
+    /// <summary>
+    /// Every configured value under a key that names a secret, and the passwords inside connection strings
+    /// (<c>Redis:Configuration=host:6379,password=...</c>).
+    /// </summary>
     public static IEnumerable<string?> Secrets(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         foreach (var (key, value) in configuration.AsEnumerable())
         {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
             var last = key[(key.LastIndexOf(':') + 1)..].Replace("_", string.Empty, StringComparison.Ordinal);
-            if (!string.IsNullOrEmpty(value) && SecretWords.Any(w => last.Contains(w, StringComparison.OrdinalIgnoreCase)))
+            if (SecretWords.Any(w => last.Contains(w, StringComparison.OrdinalIgnoreCase)))
             {
                 yield return value;
+            }
+
+            foreach (var part in value.Split([',', ';'], StringSplitOptions.TrimEntries))
+            {
+                var eq = part.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0 && SecretWords.Any(w => part.AsSpan(0, eq).Trim().ToString().Replace("_", string.Empty, StringComparison.Ordinal).Contains(w, StringComparison.OrdinalIgnoreCase)))
+                {
+                    yield return part[(eq + 1)..];
+                }
             }
         }
     }

@@ -105,6 +105,29 @@ public sealed class JobTests
     }
 
     [Fact]
+    public async Task AccountPoll_MorePagesThanThePeoplePageCap_WholeCatalogLoadedInOneRun()
+    {
+        await using var host = await StartAsync(s => (s.Settings["Worker:PollPageSize"], s.Settings["Worker:MaxPollPagesPerRun"]) = ("1", "1"));
+        host.HubSpot.Pollable[CrmObject.Account] = [.. Enumerable.Range(1, 3).Select(i => Record($"900{i}", Monday10Tokyo.AddDays(-i), ("name", $"Co {i}")))];
+
+        var run = await host.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
+
+        Assert.Equal(3, run.Records);
+        Assert.Equal(3, host.Service<RoutingConfigProvider>().Current.Engine.Accounts.Count);
+    }
+
+    [Fact]
+    public async Task PersonPoll_MorePagesThanTheCap_OneRunStopsAtTheCapAndTheNextContinues()
+    {
+        await using var host = await StartAsync(s => (s.Settings["Worker:PollPageSize"], s.Settings["Worker:MaxPollPagesPerRun"]) = ("1", "2"));
+        host.HubSpot.Pollable[CrmObject.Person] = [.. Enumerable.Range(1, 3).Select(i => Record($"40{i}", Monday10Tokyo.AddMinutes(-i)))];
+        var poller = host.Service<CrmPoller>();
+
+        Assert.Equal(2, (await poller.PollAsync(CrmKind.HubSpot, CrmObject.Person, default)).Records);
+        Assert.Equal(1, (await poller.PollAsync(CrmKind.HubSpot, CrmObject.Person, default)).Records);
+    }
+
+    [Fact]
     public async Task Poll_CrmWithoutConnector_NoConnector()
     {
         await using var host = await StartAsync(s => s.WithSalesforce = false);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using TheModel.Sync.Worker.Operations;
 
 namespace TheModel.Sync.Worker.Tests.Operations;
@@ -29,4 +30,23 @@ public sealed class LogRedactorTests
     [InlineData("version sha256:4620239a12d20510ea897104247c23cd135747a928d752d4a7e2513dc567c08c")]
     public void Redact_IdsTimesAndNumbers_LeftAlone(string text) =>
         Assert.Equal(text, _redactor.Redact(text));
+
+    [Fact]
+    public void Secrets_Configuration_FindsSecretKeysAndConnectionStringPasswords()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HubSpot:ClientSecret"] = "hs-secret-value",
+            ["HubSpot:AccessToken"] = "pat-na1-token",
+            ["Salesforce:PrivateKey"] = "-----BEGIN PRIVATE KEY-----",
+            ["Redis:Configuration"] = "redis.internal:6379,password=hunter2hunter2,ssl=true",
+            ["Worker:PollInterval"] = "30s",
+        }).Build();
+
+        var secrets = WorkerLogging.Secrets(configuration).ToList();
+
+        Assert.Equal(
+            ["-----BEGIN PRIVATE KEY-----", "hs-secret-value", "hunter2hunter2", "pat-na1-token"],
+            secrets.Order(StringComparer.Ordinal).ToList());
+    }
 }
