@@ -76,37 +76,45 @@ internal sealed partial class CrmPoller(
 
         // People: a bounded run, the rest next time (the lease is not held for long). The catalog: every page, so the
         // first load of a large CRM completes in one run instead of over hours of intervals.
-        for (var page = 0; !shared || page < _options.MaxPollPagesPerRun; page++)
+        try
         {
-            var result = await connector.PollAsync(obj, watermark, _options.PollPageSize, cancellationToken);
-            total += result.Records.Count;
-            catalogChanged |= await TakeAsync(crm, obj, result.Records, cancellationToken);
-            watermark = result.Next;
-            if (shared)
+            for (var page = 0; !shared || page < _options.MaxPollPagesPerRun; page++)
             {
-                await watermarks.SetAsync(crm, obj, watermark, cancellationToken);
-            }
-            else
-            {
-                _local[(crm, obj)] = watermark;
-            }
+                var result = await connector.PollAsync(obj, watermark, _options.PollPageSize, cancellationToken);
+                total += result.Records.Count;
+                catalogChanged |= await TakeAsync(crm, obj, result.Records, cancellationToken);
+                var moved = result.Next != watermark;
+                watermark = result.Next;
+                if (shared)
+                {
+                    await watermarks.SetAsync(crm, obj, watermark, cancellationToken);
+                }
+                else
+                {
+                    _local[(crm, obj)] = watermark;
+                }
 
-            if (!result.HasMore)
-            {
-                break;
-            }
+                if (!result.HasMore || !moved)
+                {
+                    // A "more" without progress would loop forever on the same page.
+                    break;
+                }
 
-            if (shared && !await leases.TryHoldAsync(lease, ttl, cancellationToken))
-            {
-                // Another instance took over (this one stalled past the TTL): it continues from the stored watermark.
-                break;
+                if (shared && !await leases.TryHoldAsync(lease, ttl, cancellationToken))
+                {
+                    // Another instance took over (this one stalled past the TTL): it continues from the stored watermark.
+                    break;
+                }
             }
         }
-
-        // The account index is rebuilt once per run that changed the catalog: rebuilding it costs a pass over every account.
-        if (catalogChanged)
+        finally
         {
-            config.RefreshAccounts();
+            // The account index is rebuilt once per run that changed the catalog (a rebuild is a pass over every
+            // account), also when a later page failed: the pages already taken are in the catalog and past the watermark.
+            if (catalogChanged)
+            {
+                config.RefreshAccounts();
+            }
         }
 
         if (total > 0)
