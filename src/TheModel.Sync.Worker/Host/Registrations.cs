@@ -1,5 +1,6 @@
 using TheModel.Sync.Application.Pipeline;
 using TheModel.Sync.Application.Pipeline.InProcess;
+using TheModel.Sync.Redis;
 
 namespace TheModel.Sync.Worker.Host;
 
@@ -31,9 +32,12 @@ internal static class StoreRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         if (!string.IsNullOrWhiteSpace(configuration[RedisKey]))
         {
-            // TODO(lead, at merge): services.AddRedisStores(new RedisStoreOptions { ... from the Redis section ... }),
-            // which registers every pipeline port and IStoreHealth.
-            throw new WorkerSetupException($"{RedisKey} is set, but this build has no Redis store yet; remove the setting to run with the in-process store");
+            // The Redis section binds onto the store's options (Configuration, KeyPrefix, DedupeTtl, ...); AddRedisStores
+            // validates them and replaces every port with its Redis implementation.
+            var options = new RedisStoreOptions();
+            configuration.GetSection("Redis").Bind(options);
+            services.AddRedisStores(options);
+            return;
         }
 
         AddInProcess(services);
