@@ -93,10 +93,25 @@ public static class HubSpotServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddHttpMessageHandler<HubSpotBudgetHandler>();
-        client.AddStandardResilienceHandler().Configure((resilience, sp) =>
-            ConfigureResilience(resilience, sp.GetRequiredService<IOptions<HubSpotOptions>>().Value));
+        client.AddStandardResilienceHandler().Configure((resilience, sp) => ConfigureResilience(resilience, OptionsOrDefaults(sp)));
         client.AddHttpMessageHandler<HubSpotResponseObserver>()
             .AddHttpMessageHandler<HubSpotAuthHandler>();
+    }
+
+    /// <summary>
+    /// The options, or the defaults while they are invalid: the start-up validation of <see cref="HubSpotOptions"/>
+    /// reports that once, rather than once more for each client's resilience options.
+    /// </summary>
+    private static HubSpotOptions OptionsOrDefaults(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return new HubSpotOptions();
+        }
     }
 
     /// <summary>
@@ -111,10 +126,10 @@ public static class HubSpotServiceCollectionExtensions
         resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * options.RequestTimeout.Ticks));
         resilience.Retry.MaxRetryAttempts = Math.Max(1, options.WriteAttempts - 1);
         resilience.Retry.ShouldRetryAfterHeader = true;
-        var retryWrites = options.WriteAttempts > 1;
+        var retries = options.WriteAttempts > 1;
         resilience.Retry.ShouldHandle = args =>
         {
-            if (!retryWrites || !HttpClientResiliencePredicates.IsTransient(args.Outcome))
+            if (!retries || !HttpClientResiliencePredicates.IsTransient(args.Outcome))
             {
                 return PredicateResult.False();
             }

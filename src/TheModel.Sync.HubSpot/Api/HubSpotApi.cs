@@ -1,4 +1,3 @@
-using System.Net.Http;
 using System.Runtime.ExceptionServices;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

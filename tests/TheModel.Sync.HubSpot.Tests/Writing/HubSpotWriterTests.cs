@@ -232,6 +232,19 @@ public sealed class HubSpotWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_LoneTaskCreateAnswered409_ReportsWrittenWithTheExistingId()
+    {
+        await using var host = HubSpotTestHost.Start();
+        host.Server.Given(Request.Create().WithPath(CreatePath).UsingPost()).RespondWith(Replies.JsonResponse(
+            409, """{"status":"error","message":"Task already exists. Existing ID: 77","correlationId":"1f2e3d4c-5b6a-7980-a1b2-c3d4e5f60718","category":"CONFLICT"}"""));
+
+        var outcomes = await host.RunAsync((c, ct) => c.WriteAsync(new WritePlan([], [Task("t1")]), ct));
+
+        Assert.Equal(new WriteOutcome("t1", WriteStatus.Written, null, "77"), Assert.Single(outcomes));
+        Assert.Single(host.Requests(CreatePath));
+    }
+
+    [Fact]
     public async Task WriteAsync_TaskCreateLostItsAnswer_RetriesAndCountsTheConflictAsWritten()
     {
         await using var host = HubSpotTestHost.Start();
