@@ -59,6 +59,7 @@ internal sealed class HubSpotBudget
     private DateTimeOffset _dayStartedAt;
     private string? _pauseReason;
     private DateTimeOffset _nextProbeAt;
+    private int _waiting;
 
     public HubSpotBudget(IOptionsMonitor<HubSpotOptions> options, TimeProvider time, ILogger<HubSpotBudget> logger, HubSpotMetrics metrics)
     {
@@ -74,6 +75,9 @@ internal sealed class HubSpotBudget
 
     /// <summary>Times a limiter held a call since start.</summary>
     public int LimiterWaits { get; private set; }
+
+    /// <summary>Calls being held by a limiter right now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public ApiBudgetSnapshot Snapshot()
     {
@@ -134,7 +138,15 @@ internal sealed class HubSpotBudget
             }
 
             _metrics.LimiterWait(call.IsSearch() ? "search" : "burst");
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
         }
     }
 

@@ -16,13 +16,15 @@ namespace TheModel.Sync.HubSpot.Tests.Support;
 /// <summary>
 /// A WireMock server on 127.0.0.1 port 0 and the connector built the way the worker builds it (ServiceCollection,
 /// configuration from a dictionary, <c>AddHubSpot</c>), on a fake clock. <see cref="RunAsync{T}"/> moves the clock
-/// only while no HTTP request is in flight, so limiter and retry waits pass instantly and attempt timeouts never fire.
+/// only while no HTTP request is in flight, so limiter and retry waits pass instantly and attempt timeouts never fire;
+/// in bigger steps while a limiter holds a call, in small ones otherwise so that compute time does not space calls out.
 /// </summary>
 internal sealed class HubSpotTestHost : IAsyncDisposable
 {
     public const string Token = "pat-na1-11111111-2222-3333-4444-555555555555";
 
     private static readonly TimeSpan RealDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LimiterStep = TimeSpan.FromMilliseconds(250);
 
     private readonly InFlightCounter _inFlight = new();
 
@@ -83,7 +85,8 @@ internal sealed class HubSpotTestHost : IAsyncDisposable
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(2)));
             if (!task.IsCompleted && _inFlight.Count == 0)
             {
-                Time.Advance(step ?? TimeSpan.FromMilliseconds(100));
+                var small = step ?? TimeSpan.FromMilliseconds(100);
+                Time.Advance(Budget.Waiting > 0 && small < LimiterStep ? LimiterStep : small);
             }
         }
 
