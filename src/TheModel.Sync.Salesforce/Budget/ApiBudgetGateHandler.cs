@@ -12,6 +12,9 @@ namespace TheModel.Sync.Salesforce.Budget;
 /// </summary>
 internal sealed class ApiBudgetGateHandler : DelegatingHandler
 {
+    /// <summary>The cheapest call that reports usage (any REST call costs one call and carries the header).</summary>
+    public const string ProbeSoql = "SELECT Id FROM User LIMIT 1";
+
     private const string LimitExceededCode = "REQUEST_LIMIT_EXCEEDED";
 
     private readonly SalesforceApiBudget _budget;
@@ -23,14 +26,10 @@ internal sealed class ApiBudgetGateHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(options);
         _budget = budget;
         _logger = logger;
-
-        // The cheapest call that reports usage: one user id. Any REST call costs one call and carries the header.
         _probeUri = new Uri(
             SalesforceSession.PlaceholderBaseAddress,
             $"/services/data/{options.Value.ApiVersion}/query?q={Uri.EscapeDataString(ProbeSoql)}");
     }
-
-    public const string ProbeSoql = "SELECT Id FROM User LIMIT 1";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

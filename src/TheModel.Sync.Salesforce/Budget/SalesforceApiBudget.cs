@@ -78,6 +78,7 @@ internal sealed class SalesforceApiBudget : IDisposable
         }
     }
 
+    /// <summary>Usage as last reported; <c>DailyCap</c> is 0 until a first response has revealed the allocation.</summary>
     public ApiBudgetSnapshot Snapshot()
     {
         lock (_sync)

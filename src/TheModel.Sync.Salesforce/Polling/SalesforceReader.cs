@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TheModel.Sync.Application.Crm;
@@ -87,7 +88,7 @@ internal sealed class SalesforceReader(
         return [.. users, .. queues];
     }
 
-    private static CrmOwner ToOwner(System.Text.Json.JsonElement element, bool isQueue)
+    private static CrmOwner ToOwner(JsonElement element, bool isQueue)
     {
         var record = SalesforceRecordReader.Read(element, modifiedField: "SystemModstamp");
         var active = isQueue || string.Equals(record["IsActive"], "true", StringComparison.Ordinal);

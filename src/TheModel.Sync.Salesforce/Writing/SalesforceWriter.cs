@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -47,6 +48,8 @@ internal sealed class SalesforceWriter(
         new Dictionary<string, string>(StringComparer.Ordinal) { [AutoAssignHeader] = "FALSE" };
 
     private readonly SalesforceOptions _options = options.Value;
+
+    private string TaskKeyField => schemas.For(CrmKind.Salesforce).TaskKeyField;
 
     public async Task<IReadOnlyList<WriteOutcome>> WriteAsync(WritePlan plan, CancellationToken cancellationToken)
     {
@@ -214,10 +217,8 @@ internal sealed class SalesforceWriter(
         return results;
     }
 
-    private string TaskKeyField => schemas.For(CrmKind.Salesforce).TaskKeyField;
-
     private static string ReferenceId(CollectionChunk chunk, int position) =>
-        (chunk.Kind == WriteKind.Update ? "update" : "taskUpsert") + position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (chunk.Kind == WriteKind.Update ? "update" : "taskUpsert") + position.ToString(CultureInfo.InvariantCulture);
 
     private static CollectionRequest ToRequest(CollectionChunk chunk) =>
         new(AllOrNone: false, chunk.Items.Select(i => i.ToJson()).ToList());

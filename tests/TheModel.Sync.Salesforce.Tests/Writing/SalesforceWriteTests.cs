@@ -301,6 +301,54 @@ public sealed class SalesforceWriteTests
     }
 
     [Fact]
+    public async Task Write_SubrequestHalted_IsSentAgain()
+    {
+        await using var h = SalesforceHarness.Start();
+        h.StubToken();
+        StubComposite(h, subrequest: id => id == "update0"
+            ? (400, """[{"errorCode":"PROCESSING_HALTED","message":"The transaction was rolled back since another operation in the same transaction failed."}]""")
+            : null);
+        StubCollections(h);
+        var plan = new WritePlan(
+            [Update("k1", LeadId(1), new() { ["Status"] = "Working" })],
+            [new TaskCreate("t1", LeadId(1), null, null, Owner, "Call", Due)]);
+
+        var outcomes = await h.RunWithClockAsync(() => h.Connector.WriteAsync(plan, CancellationToken.None), TimeSpan.FromMilliseconds(250));
+
+        Assert.All(outcomes, o => Assert.Equal(WriteStatus.Written, o.Status));
+        Assert.Equal([CompositePath, CollectionsPath], h.Requests().Select(r => r.RequestMessage!.Path));
+    }
+
+    [Fact]
+    public async Task Write_AnswerNotTheDocumentedShape_FailsTheItems()
+    {
+        await using var h = SalesforceHarness.Start();
+        h.StubToken();
+        h.StubJson("PATCH", CollectionsPath, 200, "<html>maintenance</html>");
+        var plan = new WritePlan([Update("k1", LeadId(1), new() { ["Status"] = "Working" })], []);
+
+        var outcome = Assert.Single(await h.Connector.WriteAsync(plan, CancellationToken.None));
+
+        Assert.Equal(WriteStatus.Failed, outcome.Status);
+        Assert.StartsWith("Salesforce sObject Collections write answered HTTP 200 with a body that is not the documented shape", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_FewerResultsThanRecords_FailsThatCollection()
+    {
+        await using var h = SalesforceHarness.Start();
+        h.StubToken();
+        h.StubJson("PATCH", CollectionsPath, 200, $$"""[{"id":"{{LeadId(1)}}","success":true,"errors":[]}]""");
+        var plan = new WritePlan(
+            [Update("k1", LeadId(1), new() { ["Status"] = "Working" }), Update("k2", LeadId(2), new() { ["Status"] = "Working" })],
+            []);
+
+        var outcomes = await h.Connector.WriteAsync(plan, CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.Equal(new WriteOutcome(o.Key, WriteStatus.Failed, "Salesforce returned 1 results for 2 records"), o));
+    }
+
+    [Fact]
     public async Task Write_ServerUnavailableOnce_IsRetriedBecauseTheWriteIsMarkedIdempotent()
     {
         await using var h = SalesforceHarness.Start();
