@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using TheModel.Sync.Application.Crm;
+using TheModel.Sync.Core.Model;
+using TheModel.Sync.Salesforce.Api;
+
+namespace TheModel.Sync.Salesforce.Polling;
+
+/// <summary>The SOQL statements the connector sends (facts S-3). Names come from the schema, ids are checked Salesforce ids.</summary>
+internal static partial class Soql
+{
+    public const string Users = "SELECT Id, Name, Email, IsActive FROM User";
+    public const string Queues = "SELECT Id, Name FROM Group WHERE Type = 'Queue'";
+
+    /// <summary>
+    /// Records after <paramref name="since"/> in (modified, id) order. With an id the tie at the watermark's instant is
+    /// broken by id, so a page boundary inside a run of equal timestamps neither skips nor repeats a record; without one
+    /// (the start) every record at the instant is new, hence <c>&gt;=</c>.
+    /// </summary>
+    public static string Poll(IReadOnlyList<string> fields, string sObject, string modifiedField, Watermark since, int limit)
+    {
+        CheckName(modifiedField, "field");
+        var ts = SalesforceDateTime.ToSoqlLiteral(since.ModifiedAt);
+        string where;
+        if (since.LastId is null)
+        {
+            where = $"{modifiedField} >= {ts}";
+        }
+        else if (SalesforceIds.TryCanonical(since.LastId, out var lastId))
+        {
+            where = $"{modifiedField} > {ts} OR ({modifiedField} = {ts} AND Id > '{lastId}')";
+        }
+        else
+        {
+            throw new ArgumentException($"The watermark's id must be a Salesforce id, was '{since.LastId}'.", nameof(since));
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Select(fields, sObject)} WHERE {where} ORDER BY {modifiedField}, Id LIMIT {limit}");
+    }
+
+    /// <summary><c>SELECT … FROM … WHERE Id IN ('a','b')</c> for ids already checked as Salesforce ids.</summary>
+    public static string ById(string select, IEnumerable<string> ids)
+    {
+        var text = new StringBuilder(select).Append(" WHERE Id IN (");
+        var first = true;
+        foreach (var id in ids)
+        {
+            text.Append(first ? "'" : ",'").Append(id).Append('\'');
+            first = false;
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    /// <summary><c>SELECT a, b FROM Obj</c>, refusing names that are not API names (a config typo should not become a query).</summary>
+    public static string Select(IReadOnlyList<string> fields, string sObject)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        CheckName(sObject, "object");
+        foreach (var field in fields)
+        {
+            CheckName(field, "field");
+        }
+
+        return $"SELECT {string.Join(", ", fields)} FROM {sObject}";
+    }
+
+    private static void CheckName(string name, string what)
+    {
+        if (!ApiName().IsMatch(name))
+        {
+            throw new InvalidOperationException($"Salesforce {what} name must be an API name like Status or TheModel_Key__c, was '{name}'.");
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiName();
+}
