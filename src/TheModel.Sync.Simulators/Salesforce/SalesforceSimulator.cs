@@ -161,7 +161,13 @@ public sealed class SalesforceSimulator : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SalesforceSimulator).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, _options.Port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, _options.Port);
+
+            // Salesforce takes request URIs up to 16,384 bytes (long SOQL reads by id); Kestrel's default line is 8 KB.
+            kestrel.Limits.MaxRequestLineSize = 32 * 1024;
+        });
         var app = builder.Build();
         app.MapPost("/services/oauth2/token", HandleTokenAsync);
         app.Map("/services/data", HandleDataAsync);

@@ -13,6 +13,12 @@ internal static class CrmRegistration
         ArgumentNullException.ThrowIfNull(configuration);
 
         // A CRM is connected when its section carries credentials; the connector validates the rest on start.
+        var salesforce = configuration.GetSection("Salesforce");
+        if (!string.IsNullOrWhiteSpace(salesforce["ClientId"]))
+        {
+            services.AddSalesforce(salesforce);
+        }
+
         var hubspot = configuration.GetSection("HubSpot");
         if (!string.IsNullOrWhiteSpace(hubspot["AccessToken"]))
         {
