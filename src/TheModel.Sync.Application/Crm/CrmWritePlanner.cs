@@ -114,7 +114,7 @@ public static class CrmWritePlanner
             tasks.Add(new TaskCreate(
                 TaskKey(idempotencyBase, personRecordId, action.Rule, taskIndex++),
                 personRecordId,
-                decision.Account?.Id,
+                SameCrmAccount(decision.Account?.Id, schema.Crm),
                 null,
                 owner,
                 action.Subject ?? action.Rule,
@@ -137,6 +137,15 @@ public static class CrmWritePlanner
         SHA256.HashData(Encoding.UTF8.GetBytes($"{idempotencyBase}\n{personRecordId}\n{rule}\n{index}"), hash);
         return "tm-" + Convert.ToHexStringLower(hash[..12]);
     }
+
+    /// <summary>
+    /// The matched account's id when it is a record of this CRM (the account index holds both CRMs' accounts, and a
+    /// HubSpot task cannot be associated with a Salesforce Account): HubSpot ids are numeric, Salesforce ids are not.
+    /// </summary>
+    private static string? SameCrmAccount(string? accountId, CrmKind crm) =>
+        accountId is null ? null
+        : crm == CrmKind.HubSpot ? (accountId.All(char.IsAsciiDigit) ? accountId : null)
+        : SalesforceIds.LooksLikeId(accountId) && !accountId.All(char.IsAsciiDigit) ? accountId : null;
 
     private static string UpdateKey(string idempotencyBase, string personRecordId) => $"{idempotencyBase}/{personRecordId}";
 

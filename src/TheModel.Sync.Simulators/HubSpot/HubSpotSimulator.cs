@@ -169,6 +169,16 @@ public sealed class HubSpotSimulator : IAsyncDisposable
     /// Completes when every raised event has been delivered or given up on (nothing queued, in flight or waiting
     /// to retry). Throws <see cref="TimeoutException"/> after <paramref name="timeout"/> of wall-clock time.
     /// </summary>
+    /// <summary>
+    /// While true, changes raise no webhook events: seeding a portal's history should not look like a burst of new
+    /// activity to the app (a real app subscribes after the data exists).
+    /// </summary>
+    public bool WebhooksMuted
+    {
+        get => _portal.Changes is null && _webhooks is not null;
+        set => _portal.Changes = value ? null : _webhooks;
+    }
+
     public Task WaitForWebhooksIdleAsync(TimeSpan timeout) => _webhooks?.WaitForIdleAsync(timeout) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()

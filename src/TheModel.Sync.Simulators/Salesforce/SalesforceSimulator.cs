@@ -540,9 +540,15 @@ public sealed class SalesforceSimulator : IAsyncDisposable
 
     // ---- Outbound Messages ----
 
+    /// <summary>
+    /// While true, record changes queue no Outbound Message: seeding an org's history should not look like a burst
+    /// of workflow activity (a real org's workflow rule is switched on after the data exists).
+    /// </summary>
+    public bool OutboundMuted { get; set; }
+
     private void OnRecordChanged(SObjectRecord record)
     {
-        if (_messenger is not null && !record.IsDeleted
+        if (_messenger is not null && !OutboundMuted && !record.IsDeleted
             && string.Equals(record.Type.Name, _options.OutboundObject, StringComparison.OrdinalIgnoreCase))
         {
             _messenger.Enqueue(_org.NewId("04l"), record.Id);

@@ -158,9 +158,22 @@ public static class SimulatorSeeder
         }
 
         var people = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var person in data.People)
         {
+            // HubSpot keeps one contact per email: a generated duplicate person is the same contact there.
+            if (person.Email is { } email && byEmail.TryGetValue(email, out var existing))
+            {
+                people[person.Id] = existing;
+                continue;
+            }
+
             var id = simulator.Create("contacts", CrmRecordWriter.Person(person, schema, mapping, rules));
+            if (person.Email is { } newEmail)
+            {
+                byEmail[newEmail] = id;
+            }
+
             if (person.AccountId is { } a && accounts.TryGetValue(a, out var company))
             {
                 simulator.Associate("contacts", id, "companies", company, HubSpotAssociationTypes.ContactToCompany);

@@ -9,6 +9,7 @@ internal static class CommandLine
     {
         var root = new RootCommand("TheModel.Sync: THE MODEL's lead routing, scoring, SLAs and recycling for Salesforce and HubSpot, from a routing YAML kept in git.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(SandboxCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());

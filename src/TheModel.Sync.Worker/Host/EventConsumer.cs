@@ -101,7 +101,7 @@ internal sealed partial class EventConsumer : BackgroundService
                     }
                 }
 
-                var batch = await _queue.ReadAsync(ConsumerName, _options.ReadBatchSize, _options.ReadWait, stoppingToken);
+                var batch = await ReadBatchAsync(stoppingToken);
                 if (batch.Count > 0)
                 {
                     await ProcessAsync(batch);
@@ -130,6 +130,40 @@ internal sealed partial class EventConsumer : BackgroundService
         }
 
         Log.Stopped(_logger, ConsumerName);
+    }
+
+    /// <summary>A batch: whatever arrives within the read wait, then more for up to the batch window, up to the size.</summary>
+    private async Task<IReadOnlyList<QueuedEvent>> ReadBatchAsync(CancellationToken stoppingToken)
+    {
+        var first = await _queue.ReadAsync(ConsumerName, _options.ReadBatchSize, _options.ReadWait, stoppingToken);
+        if (first.Count == 0 || first.Count >= _options.ReadBatchSize || _options.BatchWindow <= TimeSpan.Zero)
+        {
+            return first;
+        }
+
+        var batch = new List<QueuedEvent>(_options.ReadBatchSize);
+        batch.AddRange(first);
+        var opened = _time.GetTimestamp();
+        while (batch.Count < _options.ReadBatchSize && !stoppingToken.IsCancellationRequested)
+        {
+            var left = _options.BatchWindow - _time.GetElapsedTime(opened);
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            try
+            {
+                batch.AddRange(await _queue.ReadAsync(ConsumerName, _options.ReadBatchSize - batch.Count, left, stoppingToken));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: the entries already taken are processed (or reclaimed later).
+                break;
+            }
+        }
+
+        return batch;
     }
 
     private async Task ProcessAsync(IReadOnlyList<QueuedEvent> batch)

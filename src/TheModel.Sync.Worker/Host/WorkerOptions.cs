@@ -38,10 +38,16 @@ internal sealed class WorkerOptions
     public int MaxPollPagesPerRun { get; set; } = 10;
 
     /// <summary>Queue entries the consumer takes per read.</summary>
-    public int ReadBatchSize { get; set; } = 100;
+    public int ReadBatchSize { get; set; } = 500;
 
     /// <summary>How long one queue read waits for an entry.</summary>
     public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After the first entry of a batch arrives, how long the consumer keeps reading to fill the batch: one CRM read
+    /// and one write then serve many events (the batch goes at the size limit or at the end of the window).
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How often the consumer takes over entries left unacknowledged by a crashed or slow instance.</summary>
     public TimeSpan ReclaimInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -93,6 +99,7 @@ internal static class WorkerOptionsBinder
         [nameof(WorkerOptions.MaxDeliveries)] = (o, k, v) => o.MaxDeliveries = Integer(o, k, v, o.MaxDeliveries),
         [nameof(WorkerOptions.ConfigCheckInterval)] = (o, k, v) => o.ConfigCheckInterval = Duration(o, k, v, o.ConfigCheckInterval),
         [nameof(WorkerOptions.ConfigReloadDebounce)] = (o, k, v) => o.ConfigReloadDebounce = Duration(o, k, v, o.ConfigReloadDebounce),
+        [nameof(WorkerOptions.BatchWindow)] = (o, k, v) => o.BatchWindow = Duration(o, k, v, o.BatchWindow),
         [nameof(WorkerOptions.RunConfigTests)] = (o, k, v) => o.RunConfigTests = Flag(o, k, v, o.RunConfigTests),
         [nameof(WorkerOptions.SchedulesEnabled)] = (o, k, v) => o.SchedulesEnabled = Flag(o, k, v, o.SchedulesEnabled),
         [nameof(WorkerOptions.SweepBatchSize)] = (o, k, v) => o.SweepBatchSize = Integer(o, k, v, o.SweepBatchSize),
@@ -191,6 +198,8 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         Between(failures, nameof(options.ReadBatchSize), options.ReadBatchSize, 1, 1000);
         AtLeast(failures, nameof(options.ReadWait), options.ReadWait, TimeSpan.FromMilliseconds(10));
         AtMost(failures, nameof(options.ReadWait), options.ReadWait, TimeSpan.FromSeconds(30));
+        AtLeast(failures, nameof(options.BatchWindow), options.BatchWindow, TimeSpan.Zero);
+        AtMost(failures, nameof(options.BatchWindow), options.BatchWindow, TimeSpan.FromSeconds(10));
         AtLeast(failures, nameof(options.ReclaimInterval), options.ReclaimInterval, TimeSpan.FromSeconds(1));
         AtLeast(failures, nameof(options.ReclaimMinIdle), options.ReclaimMinIdle, TimeSpan.FromSeconds(5));
         Between(failures, nameof(options.MaxDeliveries), options.MaxDeliveries, 1, 100);

@@ -30,6 +30,7 @@ public sealed class StartupTests
     [InlineData("CatalogPollInterval", "1s", "Worker:CatalogPollInterval must be at least 5s, was 1s")]
     [InlineData("RosterRefreshInterval", "30s", "Worker:RosterRefreshInterval must be at least 1m, was 30s")]
     [InlineData("ReadWait", "1m", "Worker:ReadWait must be at most 30s, was 1m")]
+    [InlineData("BatchWindow", "11s", "Worker:BatchWindow must be at most 10s, was 11s")]
     [InlineData("ReadWait", "5ms", "Worker:ReadWait must be at least 10ms, was 5ms")]
     [InlineData("ReadBatchSize", "0", "Worker:ReadBatchSize must be between 1 and 1000, was 0")]
     [InlineData("PollPageSize", "5000", "Worker:PollPageSize must be between 1 and 2000, was 5000")]

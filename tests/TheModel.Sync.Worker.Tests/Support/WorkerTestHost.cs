@@ -20,6 +20,9 @@ internal sealed class TestHostSettings
         ["HubSpot:ClientSecret"] = WorkerTestHost.Secret,
         ["Salesforce:OrganizationId"] = WorkerTestHost.OrgId,
         ["Worker:SchedulesEnabled"] = "false",
+
+        // The clock is fake: a batch window would wait on it; each read takes what is there.
+        ["Worker:BatchWindow"] = "0s",
     };
 
     /// <summary>One store shared by several hosts (instances on one Redis, in miniature).</summary>
