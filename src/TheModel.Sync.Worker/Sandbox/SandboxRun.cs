@@ -51,6 +51,7 @@ internal sealed record SandboxSummary(
     IReadOnlyDictionary<string, int> DecisionsByRule,
     IReadOnlyDictionary<string, int> OwnersByTeam,
     IReadOnlyDictionary<string, long> CrmCalls,
+    IReadOnlyDictionary<string, long> CrmCallsByEndpoint,
     double CallsPerRoutedPerson,
     IReadOnlyDictionary<string, double> EventToWriteMs,
     long DeadLetters,
@@ -322,12 +323,29 @@ internal static class SandboxRun
             snapshot.DecisionsByRule,
             snapshot.OwnersByTeam,
             new SortedDictionary<string, long>(StringComparer.Ordinal) { ["salesforce"] = sfCalls, ["hubspot"] = hsCalls },
+            Endpoints(salesforce, hubSpot),
             snapshot.PersonsRouted == 0 ? 0 : Math.Round((double)(sfCalls + hsCalls) / snapshot.PersonsRouted, 4),
             new SortedDictionary<string, double>(StringComparer.Ordinal) { ["p50"] = snapshot.P50Ms, ["p95"] = snapshot.P95Ms, ["p99"] = snapshot.P99Ms },
             dead,
             lost,
             duplicated,
             problems.Take(20).ToList());
+    }
+
+    private static SortedDictionary<string, long> Endpoints(SalesforceSimulator salesforce, HubSpotSimulator hubSpot)
+    {
+        var all = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (endpoint, count) in salesforce.EndpointCounts)
+        {
+            all["salesforce " + endpoint] = count;
+        }
+
+        foreach (var (endpoint, count) in hubSpot.Counters.CallsByEndpoint)
+        {
+            all["hubspot " + endpoint] = count;
+        }
+
+        return all;
     }
 
     private static bool SameId(string? a, string b)
