@@ -74,6 +74,15 @@ public sealed class SalesforceOptions
     /// <value>Default 5 minutes.</value>
     public TimeSpan BudgetProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far behind the worker's clock a poll stops reading. SystemModstamp has whole seconds and is stamped when a
+    /// transaction starts, so a second that is still current (or a transaction still committing) can gain records after a
+    /// poll read it; a watermark inside that second would then pass over any of them with a lower Id, for good. Records
+    /// modified within the current second and this long before it are left to a later poll.
+    /// </summary>
+    /// <value>Default 5 seconds; 0 still leaves out the current second.</value>
+    public TimeSpan PollSettleTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The <c>Sforce-Query-Options: batchSize</c> for reads (200 to 2,000); polls ask for no more than they need.</summary>
     /// <value>Default 2,000.</value>
     public int QueryBatchSize { get; set; } = 2000;

@@ -23,6 +23,7 @@ internal sealed partial class SalesforceOptionsValidator(string sectionPath) : I
     internal static readonly TimeSpan MaxWriteRetryDelay = TimeSpan.FromMinutes(1);
     internal static readonly TimeSpan MinProbeInterval = TimeSpan.FromSeconds(10);
     internal static readonly TimeSpan MaxProbeInterval = TimeSpan.FromHours(1);
+    internal static readonly TimeSpan MaxPollSettleTime = TimeSpan.FromHours(1);
 
     private readonly string _prefix = string.IsNullOrEmpty(sectionPath) ? "Salesforce" : sectionPath;
 
@@ -91,6 +92,7 @@ internal sealed partial class SalesforceOptionsValidator(string sectionPath) : I
         AddRange(errors, "RequestTimeout", options.RequestTimeout, MinRequestTimeout, MaxRequestTimeout);
         AddRange(errors, "WriteRetryDelay", options.WriteRetryDelay, TimeSpan.Zero, MaxWriteRetryDelay);
         AddRange(errors, "BudgetProbeInterval", options.BudgetProbeInterval, MinProbeInterval, MaxProbeInterval);
+        AddRange(errors, "PollSettleTime", options.PollSettleTime, TimeSpan.Zero, MaxPollSettleTime);
 
         if (options.WriteAttempts is < 1 or > MaxWriteAttempts)
         {

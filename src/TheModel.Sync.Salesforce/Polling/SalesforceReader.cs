@@ -12,6 +12,7 @@ internal sealed class SalesforceReader(
     SalesforceQueryRunner queries,
     ICrmSchemaSource schemas,
     IOptions<SalesforceOptions> options,
+    TimeProvider time,
     ILogger<SalesforceReader> logger)
 {
     /// <summary>
@@ -24,6 +25,7 @@ internal sealed class SalesforceReader(
     private const int UrlOverhead = 128;
 
     private readonly int _batchSize = options.Value.QueryBatchSize;
+    private readonly TimeSpan _settleTime = options.Value.PollSettleTime;
 
     public async Task<PollResult> PollAsync(CrmObject obj, Watermark since, int maxRecords, CancellationToken cancellationToken)
     {
@@ -31,7 +33,15 @@ internal sealed class SalesforceReader(
         var schema = schemas.For(CrmKind.Salesforce);
         var sObject = schema.ObjectName(obj);
         var modifiedField = schema.ModifiedField(obj);
-        var soql = Soql.Poll(schema.ReadFields(obj), sObject, modifiedField, since, maxRecords);
+        var before = SettledBefore();
+        if (before <= since.ModifiedAt)
+        {
+            // Nothing before the cutoff can be after the watermark: no call.
+            SalesforceLog.PollRead(logger, sObject, since.ToString(), 0, false);
+            return new PollResult([], since, HasMore: false);
+        }
+
+        var soql = Soql.Poll(schema.ReadFields(obj), sObject, modifiedField, since, before, maxRecords);
         var batchSize = Math.Clamp(maxRecords, SalesforceOptionsValidator.MinBatchSize, _batchSize);
         var read = await queries.QueryAsync(soql, batchSize, r => SalesforceRecordReader.Read(r, modifiedField, requireModified: true), cancellationToken)
             .ConfigureAwait(false);
@@ -93,6 +103,13 @@ internal sealed class SalesforceReader(
         var record = SalesforceRecordReader.Read(element, modifiedField: "SystemModstamp");
         var active = isQueue || string.Equals(record["IsActive"], "true", StringComparison.Ordinal);
         return new CrmOwner(record.Id, record["Email"], record["Name"], active, isQueue);
+    }
+
+    /// <summary>The start of the second <see cref="SalesforceOptions.PollSettleTime"/> ago: polls read only records stamped before it.</summary>
+    private DateTimeOffset SettledBefore()
+    {
+        var at = time.GetUtcNow() - _settleTime;
+        return new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
     /// <summary>Splits ids so that each <c>IN</c> query's URL stays under <see cref="MaxQueryUrlLength"/>.</summary>

@@ -14,22 +14,25 @@ internal static partial class Soql
     public const string Queues = "SELECT Id, Name FROM Group WHERE Type = 'Queue'";
 
     /// <summary>
-    /// Records after <paramref name="since"/> in (modified, id) order. With an id the tie at the watermark's instant is
-    /// broken by id, so a page boundary inside a run of equal timestamps neither skips nor repeats a record; without one
-    /// (the start) every record at the instant is new, hence <c>&gt;=</c>.
+    /// Records after <paramref name="since"/> and before <paramref name="before"/>, in (modified, id) order. With an id
+    /// the tie at the watermark's instant is broken by id, so a page boundary inside a run of equal timestamps neither
+    /// skips nor repeats a record; without one (the start) every record at the instant is new, hence <c>&gt;=</c>.
+    /// <paramref name="before"/> keeps seconds that may still gain records out of the poll (see
+    /// <see cref="SalesforceOptions.PollSettleTime"/>). SOQL wants parentheses where AND and OR meet.
     /// </summary>
-    public static string Poll(IReadOnlyList<string> fields, string sObject, string modifiedField, Watermark since, int limit)
+    public static string Poll(IReadOnlyList<string> fields, string sObject, string modifiedField, Watermark since, DateTimeOffset before, int limit)
     {
         CheckName(modifiedField, "field");
         var ts = SalesforceDateTime.ToSoqlLiteral(since.ModifiedAt);
+        var cutoff = $"{modifiedField} < {SalesforceDateTime.ToSoqlLiteral(before)}";
         string where;
         if (since.LastId is null)
         {
-            where = $"{modifiedField} >= {ts}";
+            where = $"{modifiedField} >= {ts} AND {cutoff}";
         }
         else if (SalesforceIds.TryCanonical(since.LastId, out var lastId))
         {
-            where = $"{modifiedField} > {ts} OR ({modifiedField} = {ts} AND Id > '{lastId}')";
+            where = $"({modifiedField} > {ts} OR ({modifiedField} = {ts} AND Id > '{lastId}')) AND {cutoff}";
         }
         else
         {

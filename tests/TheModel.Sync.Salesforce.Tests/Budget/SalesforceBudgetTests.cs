@@ -57,7 +57,7 @@ public sealed class SalesforceBudgetTests
         var requests = h.Requests();
         Assert.Equal(3, requests.Count);
         Assert.Equal(Probe, SalesforceHarness.Soql(requests[1]));
-        Assert.EndsWith("FROM Account WHERE SystemModstamp >= 1970-01-01T00:00:00.000Z ORDER BY SystemModstamp, Id LIMIT 200", SalesforceHarness.Soql(requests[2]), StringComparison.Ordinal);
+        Assert.EndsWith("FROM Account WHERE SystemModstamp >= 1970-01-01T00:00:00.000Z AND SystemModstamp < 2026-01-05T08:59:55.000Z ORDER BY SystemModstamp, Id LIMIT 200", SalesforceHarness.Soql(requests[2]), StringComparison.Ordinal);
         Assert.Equal(1, h.Budget.Pauses);
     }
 

@@ -21,6 +21,7 @@ public sealed class SalesforceOptionsTests
     [InlineData("WriteRetryDelay", "00:05:00", "Salesforce:WriteRetryDelay must be between 00:00:00 and 00:01:00, was 00:05:00.")]
     [InlineData("BudgetProbeInterval", "00:00:01", "Salesforce:BudgetProbeInterval must be between 00:00:10 and 01:00:00, was 00:00:01.")]
     [InlineData("QueryBatchSize", "100", "Salesforce:QueryBatchSize must be between 200 and 2000, was 100.")]
+    [InlineData("PollSettleTime", "-00:00:01", "Salesforce:PollSettleTime must be between 00:00:00 and 01:00:00, was -00:00:01.")]
     [InlineData("ClientSecret", "", "Salesforce:ClientSecret is required when AuthFlow is ClientCredentials.")]
     [InlineData("ClientId", "", "Salesforce:ClientId is required (the connected app's consumer key).")]
     public void StartupValidation_BadValue_ReportsKeyAndValue(string key, string value, string expected)
@@ -131,6 +132,7 @@ public sealed class SalesforceOptionsTests
         Assert.Equal("v62.0", options.ApiVersion);
         Assert.Equal(0.25, options.DailyBudgetShare);
         Assert.Equal(5, options.WriteAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.PollSettleTime);
         Assert.Equal(SalesforceOptions.DefaultLoginUrl, options.EffectiveAudience);
         Assert.Equal(CrmKind.Salesforce, keyed.Crm);
         Assert.Same(keyed, services.GetRequiredService<ICrmConnector>());

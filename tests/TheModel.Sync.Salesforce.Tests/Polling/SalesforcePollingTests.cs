@@ -7,9 +7,10 @@ using WireMock.RequestBuilders;
 namespace TheModel.Sync.Salesforce.Tests.Polling;
 
 /// <remarks>
-/// Incremental polls are SOQL on SystemModstamp with ties broken by Id. The tests pin the exact SOQL of the first and
-/// later polls, paging through nextRecordsUrl with the batch-size header, and that a page boundary inside a run of
-/// equal timestamps neither skips nor repeats a record.
+/// Incremental polls are SOQL on SystemModstamp with ties broken by Id, up to the settled cutoff (PollSettleTime
+/// before the clock, whole seconds). The tests pin the exact SOQL of the first and later polls, paging through
+/// nextRecordsUrl with the batch-size header, and that a page boundary inside a run of equal timestamps neither skips
+/// nor repeats a record.
 /// </remarks>
 public sealed class SalesforcePollingTests
 {
@@ -33,7 +34,7 @@ public sealed class SalesforcePollingTests
 
         var request = Assert.Single(h.Requests());
         Assert.Equal(
-            $"SELECT {AccountFields} FROM Account WHERE SystemModstamp >= 1970-01-01T00:00:00.000Z ORDER BY SystemModstamp, Id LIMIT 500",
+            $"SELECT {AccountFields} FROM Account WHERE SystemModstamp >= 1970-01-01T00:00:00.000Z AND SystemModstamp < 2026-01-05T08:59:55.000Z ORDER BY SystemModstamp, Id LIMIT 500",
             SalesforceHarness.Soql(request));
         Assert.Equal(SalesforceHarness.DataPath + "/query", request.RequestMessage!.Path);
         Assert.Contains("%20FROM%20Account%20WHERE%20SystemModstamp%20%3E%3D%201970-01-01T00%3A00%3A00.000Z%20", request.RequestMessage.RawQuery, StringComparison.Ordinal);
@@ -54,10 +55,24 @@ public sealed class SalesforcePollingTests
 
         var soql = SalesforceHarness.Soql(Assert.Single(h.Requests()));
         Assert.EndsWith(
-            $" FROM Lead WHERE SystemModstamp > 2026-01-05T08:00:00.123Z OR (SystemModstamp = 2026-01-05T08:00:00.123Z AND Id > '{Lead2}') ORDER BY SystemModstamp, Id LIMIT 50",
+            $" FROM Lead WHERE (SystemModstamp > 2026-01-05T08:00:00.123Z OR (SystemModstamp = 2026-01-05T08:00:00.123Z AND Id > '{Lead2}')) AND SystemModstamp < 2026-01-05T08:59:55.000Z ORDER BY SystemModstamp, Id LIMIT 50",
             soql,
             StringComparison.Ordinal);
         Assert.Equal("batchSize=200", SalesforceHarness.Header(Assert.Single(h.Requests()), "Sforce-Query-Options"));
+    }
+
+    [Fact]
+    public async Task Poll_WatermarkWithinTheSettleTime_MakesNoCall()
+    {
+        await using var h = SalesforceHarness.Start((s, _) => s["Salesforce:PollSettleTime"] = "00:00:10");
+        var since = new Watermark(new DateTimeOffset(2026, 1, 5, 8, 59, 50, TimeSpan.Zero), Lead2);
+
+        var result = await h.Connector.PollAsync(CrmObject.Person, since, 50, CancellationToken.None);
+
+        Assert.Empty(result.Records);
+        Assert.Equal(since, result.Next);
+        Assert.False(result.HasMore);
+        Assert.Empty(h.Server.LogEntries);
     }
 
     [Fact]
@@ -69,7 +84,7 @@ public sealed class SalesforcePollingTests
                 .WithParam("q", new WireMock.Matchers.WildcardMatcher("* >= 1970-01-01T00:00:00.000Z *")))
             .RespondWith(SalesforceHarness.Json(200, Page(done: true, null, Lead(Lead1, T1), Lead(Lead2, T1))));
         h.Server.Given(Request.Create().WithPath(SalesforceHarness.DataPath + "/query").UsingGet()
-                .WithParam("q", new WireMock.Matchers.WildcardMatcher($"* WHERE SystemModstamp > 2026-01-05T08:00:00.000Z OR (SystemModstamp = 2026-01-05T08:00:00.000Z AND Id > '{Lead2}') *")))
+                .WithParam("q", new WireMock.Matchers.WildcardMatcher($"* WHERE (SystemModstamp > 2026-01-05T08:00:00.000Z OR (SystemModstamp = 2026-01-05T08:00:00.000Z AND Id > '{Lead2}')) AND *")))
             .RespondWith(SalesforceHarness.Json(200, Page(done: true, null, Lead(Lead3, T1), Lead(Lead4, T2))));
 
         var first = await h.Connector.PollAsync(CrmObject.Person, Watermark.Start, 2, CancellationToken.None);

@@ -25,7 +25,7 @@ public sealed class SoqlTests
     public void Poll_WatermarkIdNotAnId_IsRefused()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Soql.Poll(["Id"], "Lead", "SystemModstamp", new Watermark(DateTimeOffset.UnixEpoch, "x' OR Id != '"), 10));
+            Soql.Poll(["Id"], "Lead", "SystemModstamp", new Watermark(DateTimeOffset.UnixEpoch, "x' OR Id != '"), DateTimeOffset.UnixEpoch.AddDays(1), 10));
 
         Assert.StartsWith("The watermark's id must be a Salesforce id, was 'x' OR Id != ''.", error.Message, StringComparison.Ordinal);
     }
