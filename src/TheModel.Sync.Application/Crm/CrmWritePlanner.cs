@@ -104,7 +104,14 @@ public static class CrmWritePlanner
                 continue;
             }
 
-            var owner = CrmId(ResolveTaskOwner(decision, action.Owner), schema.Crm);
+            var taskOwner = ResolveTaskOwner(decision, action.Owner);
+            if (taskOwner.Kind == OwnerKind.Queue && schema.Crm == CrmKind.Salesforce)
+            {
+                skipped.Add($"task '{action.Subject}': owner {taskOwner.Name} is a queue; Salesforce tasks are owned by users");
+                continue;
+            }
+
+            var owner = CrmId(taskOwner, schema.Crm);
             if (owner is null)
             {
                 skipped.Add($"task '{action.Subject}': owner {action.Owner} has no {CrmName(schema.Crm)} id");

@@ -51,6 +51,9 @@ public sealed class EventProcessor
 {
     private const int MaxRaces = 8;
 
+    /// <summary>Clock difference between the CRM's event times and this worker's allowed for when judging an event already read.</summary>
+    private static readonly TimeSpan StaleMargin = TimeSpan.FromSeconds(2);
+
     private readonly IReadOnlyDictionary<CrmKind, ICrmConnector> _connectors;
     private readonly ICrmSchemaSource _schemas;
     private readonly IRoutingContextSource _context;
@@ -183,8 +186,31 @@ public sealed class EventProcessor
 
         // One person, one decision per batch: later events of the same person ride on the first one's decision.
         var byPerson = fresh.GroupBy(e => e.Event.RecordId, StringComparer.Ordinal).ToList();
+        var memos = byPerson.Count > 0
+            ? await _memory.GetAsync(crm, [.. byPerson.Select(g => g.Key)], ct).ConfigureAwait(false)
+            : new Dictionary<string, PersonMemo>();
+
+        // A change the last evaluation already read (the CRM's notice arrived after the worker had read the record)
+        // needs no new read: acknowledged as seen. Deadlines and rechecks always count.
+        byPerson.RemoveAll(group =>
+        {
+            if (memos.GetValueOrDefault(group.Key)?.ReadAt is not { } readAt
+                || group.Any(e => e.Event.Origin == EventOrigin.Sweep || e.Event.OccurredAt + StaleMargin >= readAt))
+            {
+                return false;
+            }
+
+            foreach (var e in group)
+            {
+                results[e.EntryId] = EventResult.Ignored;
+            }
+
+            return true;
+        });
+
         var ids = byPerson.Select(g => g.Key).ToList();
         IReadOnlyList<CrmRecord> records = [];
+        var now = _time.GetUtcNow();
         if (ids.Count > 0)
         {
             try
@@ -194,19 +220,16 @@ public sealed class EventProcessor
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 problems.Add($"{crm} read of {ids.Count} people failed: {ex.Message}");
-                foreach (var e in fresh)
+                foreach (var e in byPerson.SelectMany(g => g))
                 {
                     await RetryOrDeadLetterAsync(e, $"reading the person failed: {ex.Message}", results, ct).ConfigureAwait(false);
                 }
 
-                fresh.Clear();
                 byPerson.Clear();
             }
         }
 
         var recordById = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var memos = ids.Count > 0 ? await _memory.GetAsync(crm, ids, ct).ConfigureAwait(false) : new Dictionary<string, PersonMemo>();
-        var now = _time.GetUtcNow();
         var newMemos = new Dictionary<string, PersonMemo>(StringComparer.Ordinal);
 
         foreach (var group in byPerson)
@@ -251,7 +274,7 @@ public sealed class EventProcessor
                 plans[e.EntryId] = (e, StoredPlanEmpty(crm), null, null);
             }
 
-            newMemos[record.Id] = NextMemo(memo, decision, write, record, schema);
+            newMemos[record.Id] = NextMemo(memo, decision, write, record, schema, now);
             var timers = write.Update is null ? decision : await AfterStateAsync(context, record, write.Update, schema, mapping, now, ct).ConfigureAwait(false) ?? decision;
             await ScheduleAsync(crm, record.Id, timers, ct).ConfigureAwait(false);
         }
@@ -372,7 +395,7 @@ public sealed class EventProcessor
     private static string? Canonical(string? id) =>
         id is { Length: 15 } && SalesforceIds.LooksLikeId(id) ? SalesforceIds.To18(id) : id;
 
-    private static PersonMemo NextMemo(PersonMemo memo, Decision decision, PersonWrite write, CrmRecord record, CrmSchema schema)
+    private static PersonMemo NextMemo(PersonMemo memo, Decision decision, PersonWrite write, CrmRecord record, CrmSchema schema, DateTimeOffset readAt)
     {
         var owner = write.Update?.Fields.GetValueOrDefault(schema.OwnerField) ?? (memo.OwnerWritten is null ? null : record[schema.OwnerField]);
         var newAssignment = decision.Outcome == DecisionOutcome.Assigned;
@@ -384,7 +407,7 @@ public sealed class EventProcessor
             reassigns[sla] = reassigns.GetValueOrDefault(sla) + 1;
         }
 
-        return new PersonMemo(owner, newAssignment ? decision.At : memo.OwnerWrittenAt, breaches, reassigns);
+        return new PersonMemo(owner, newAssignment ? decision.At : memo.OwnerWrittenAt, breaches, reassigns, readAt);
     }
 
     /// <summary>

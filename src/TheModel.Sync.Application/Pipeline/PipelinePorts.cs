@@ -118,13 +118,15 @@ public interface IDecisionLog
 
 /// <summary>
 /// What the worker remembers about one person between evaluations: the owner it last wrote (to tell a human's
-/// change from its own, section 8's manual guard) and the SLA history of the current assignment.
+/// change from its own, section 8's manual guard), the SLA history of the current assignment, and when it last read
+/// the record (a notice of a change that happened before that read needs no new read).
 /// </summary>
 public sealed record PersonMemo(
     string? OwnerWritten,
     DateTimeOffset? OwnerWrittenAt,
     IReadOnlyList<string> BreachesHandled,
-    IReadOnlyDictionary<string, int> Reassigns)
+    IReadOnlyDictionary<string, int> Reassigns,
+    DateTimeOffset? ReadAt = null)
 {
     public static PersonMemo Empty { get; } = new(null, null, [], new Dictionary<string, int>());
 }

@@ -72,7 +72,7 @@ public static class SimulatorSeeder
             {
                 simulator.Insert("User", new Dictionary<string, object?>
                 {
-                    ["Id"] = id, ["LastName"] = member.Id, ["Email"] = $"{member.Id}@sales.example", ["Username"] = $"{member.Id}@sales.example", ["IsActive"] = true,
+                    ["Id"] = id, ["LastName"] = member.Id, ["Email"] = $"{member.Id}@sales.example", ["Username"] = $"{member.Id}@sales.example", ["IsActive"] = member.Active,
                 });
             }
         }
