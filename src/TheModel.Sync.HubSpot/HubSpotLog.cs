@@ -35,8 +35,7 @@ internal static partial class HubSpotLog
     [LoggerMessage(4108, LogLevel.Warning, "HubSpot {Operation} of {Inputs} inputs failed: {Error}")]
     public static partial void BatchFailed(ILogger logger, string operation, int inputs, string error);
 
-    [LoggerMessage(4109, LogLevel.Information, "HubSpot search of {ObjectType} would page past the 10,000-result ceiling; restarting from {Property} >= {Timestamp}")]
-    public static partial void SearchRestarted(ILogger logger, string objectType, string property, long timestamp);
+    // 4109 was "search restarted before the 10,000-result ceiling": polls no longer page with offsets.
 
     [LoggerMessage(4110, LogLevel.Information, "HubSpot search of {ObjectType}: a whole page shares {Property} = {Timestamp}; reading that timestamp in hs_object_id order after id {AfterId}")]
     public static partial void SearchByIdAtTimestamp(ILogger logger, string objectType, string property, long timestamp, string? afterId);

@@ -6,23 +6,26 @@ using TheModel.Sync.HubSpot.Api;
 namespace TheModel.Sync.HubSpot.Polling;
 
 /// <summary>
-/// Incremental polling through CRM search on the modification-time property (crm-api-facts.md H-3): filter
-/// <c>modified GTE since</c>, sort ascending, 200 per page, <c>after</c> paging. Two limits shape it:
+/// Incremental polling through CRM search on the modification-time property (crm-api-facts.md H-3), 200 a page,
+/// sorted ascending. Every page is a new query that starts where the records already released end; no query pages
+/// with <c>after</c>. Offsets are positions in a result set that moves while it is read: a record modified between two
+/// pages leaves its place and shifts every later record one place forward, so the record at the next offset would
+/// never be read. Starting each page from the watermark cannot skip anything, and no query reaches the 10,000-result
+/// ceiling. Search sorts by one property only, so:
 /// <list type="bullet">
-/// <item>Search only sorts by one property, so records sharing a timestamp come in no particular id order. A timestamp
-/// group is released (sorted by id) only once a later timestamp shows it is complete, which keeps the
-/// (modified, id) watermark exact.</item>
-/// <item>Search stops at the 10,000th result. Before a page would cross it, the query restarts from the last timestamp
-/// seen. When a whole page shares one timestamp (more records than a page, or the ceiling, can hold), that timestamp
-/// is read on its own — <c>modified EQ T AND hs_object_id GT lastId</c>, sorted by id, restarting from the last id at
-/// the ceiling — and polling then goes on with <c>modified GT T</c>. So no query ever pages past the ceiling and no
-/// timestamp is read in a loop.</item>
+/// <item>Records sharing a timestamp come in no particular id order. A page releases (in id order) only the timestamp
+/// groups a later timestamp on the same page shows complete; the next page starts after the last complete one
+/// (<c>modified GT T</c>), so the incomplete group is read again whole.</item>
+/// <item>When a whole page shares one timestamp (more records than a page holds), that timestamp is read on its own by
+/// id — <c>modified EQ T AND hs_object_id GT lastId</c>, sorted by id, each page after the last id released — and
+/// polling then goes on with <c>modified GT T</c>.</item>
 /// </list>
+/// A record modified while the poll runs is read again at its new time; the poll returns it once, at its latest
+/// version and place.
 /// </summary>
 internal sealed class HubSpotPoller(IHubSpotObjectsApi api, ICrmSchemaSource schemas, ILogger<HubSpotPoller> logger)
 {
     public const int PageSize = 200;
-    public const int ResultCeiling = 10_000;
     public const string IdProperty = "hs_object_id";
 
     public async Task<PollResult> PollAsync(CrmObject obj, Watermark since, int maxRecords, CancellationToken cancellationToken)
@@ -31,95 +34,68 @@ internal sealed class HubSpotPoller(IHubSpotObjectsApi api, ICrmSchemaSource sch
         var schema = schemas.For(CrmKind.HubSpot);
         var run = new PollRun(schema.ObjectName(obj), schema.ModifiedField(obj), schema.ReadFields(obj), since, maxRecords);
 
-        // The current query: by time from a timestamp (inclusive or not), or one timestamp in id order.
+        // Where the next page starts: after fromMs (from it, while its group may still hold unread records), or
+        // inside the one timestamp tieMs after the last id released there.
         var fromMs = since.ModifiedAt.ToUnixTimeMilliseconds();
         var inclusive = true;
         long? tieMs = null;
-        string? tieAfterId = null;
-        string? after = null;
-        var offset = 0;
-        while (true)
+        while (!run.Full)
         {
-            var request = tieMs is { } tie ? run.AtTimestamp(tie, tieAfterId, after) : run.From(fromMs, inclusive, after);
+            var request = tieMs is { } tie ? run.AtTimestamp(tie) : run.From(fromMs, inclusive);
             var page = await HubSpotApi.CallAsync(
                 $"search of {run.ObjectType}",
                 ct => api.SearchAsync(run.ObjectType, request, HubSpotCall.Search, ct),
                 cancellationToken).ConfigureAwait(false);
-            offset += page.Results.Count;
-            var next = page.Results.Count == 0 ? null : page.Paging?.Next?.After;
-            var nextOffset = int.TryParse(next, out var cursor) ? Math.Max(cursor, offset) : offset;
+            var records = page.Results.Select(item => HubSpotRecords.ToRecord(item, run.ModifiedField)).ToList();
+            var more = records.Count > 0 && page.Paging?.Next is not null;
 
             if (tieMs is { } timestamp)
             {
-                foreach (var item in page.Results)
+                if (run.Release(records))
                 {
-                    if (run.Emit(HubSpotRecords.ToRecord(item, run.ModifiedField)))
-                    {
-                        return run.Result(hasMore: true);
-                    }
+                    return run.Result(hasMore: true);
                 }
 
-                if (next is null)
+                if (!more)
                 {
-                    (fromMs, inclusive, tieMs, after, offset) = (timestamp, false, null, null, 0);
-                }
-                else if (nextOffset + PageSize > ResultCeiling)
-                {
-                    (tieAfterId, after, offset) = (run.Watermark.LastId, null, 0);
-                    HubSpotLog.SearchByIdAtTimestamp(logger, run.ObjectType, run.ModifiedField, timestamp, tieAfterId);
-                }
-                else
-                {
-                    after = next;
+                    (fromMs, inclusive, tieMs) = (timestamp, false, null);
                 }
 
                 continue;
             }
 
-            long? firstMs = null, lastMs = null;
-            foreach (var item in page.Results)
+            if (!more)
             {
-                var record = HubSpotRecords.ToRecord(item, run.ModifiedField);
-                var ms = record.ModifiedAt.ToUnixTimeMilliseconds();
-                firstMs ??= ms;
-                lastMs = ms;
-                if (run.Add(record, ms))
-                {
-                    return run.Result(hasMore: true);
-                }
+                return run.Result(hasMore: run.Release(records));
             }
 
-            if (next is null)
+            var lastMs = Ms(records[^1]);
+            var complete = records.TakeWhile(r => Ms(r) < lastMs).ToList();
+            if (complete.Count == 0)
             {
-                var left = run.Flush();
-                return run.Result(hasMore: left > 0);
+                tieMs = lastMs;
+                HubSpotLog.SearchByIdAtTimestamp(logger, run.ObjectType, run.ModifiedField, lastMs, run.AfterIdAt(lastMs));
+                continue;
             }
 
-            if (firstMs == lastMs)
+            if (run.Release(complete))
             {
-                run.DropPending();
-                (tieMs, tieAfterId, after, offset) = (lastMs!.Value, run.AfterIdAt(lastMs.Value), null, 0);
-                HubSpotLog.SearchByIdAtTimestamp(logger, run.ObjectType, run.ModifiedField, lastMs.Value, tieAfterId);
+                return run.Result(hasMore: true);
             }
-            else if (nextOffset + PageSize > ResultCeiling)
-            {
-                run.DropPending();
-                (fromMs, inclusive, after, offset) = (lastMs!.Value, true, null, 0);
-                HubSpotLog.SearchRestarted(logger, run.ObjectType, run.ModifiedField, fromMs);
-            }
-            else
-            {
-                after = next;
-            }
+
+            (fromMs, inclusive) = (Ms(complete[^1]), false);
         }
+
+        return run.Result(hasMore: true);
     }
 
-    /// <summary>The state of one poll: records released so far, the watermark after them, the incomplete timestamp group.</summary>
+    private static long Ms(CrmRecord record) => record.ModifiedAt.ToUnixTimeMilliseconds();
+
+    /// <summary>The state of one poll: the records released so far (each id once) and the watermark after them.</summary>
     private sealed class PollRun(string objectType, string modifiedField, IReadOnlyList<string> properties, Watermark since, int maxRecords)
     {
-        private readonly List<CrmRecord> _records = [];
-        private readonly List<CrmRecord> _pending = [];
-        private long _pendingMs;
+        private readonly List<CrmRecord?> _records = [];
+        private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
 
         public string ObjectType { get; } = objectType;
 
@@ -127,83 +103,60 @@ internal sealed class HubSpotPoller(IHubSpotObjectsApi api, ICrmSchemaSource sch
 
         public Watermark Watermark { get; private set; } = since;
 
-        public SearchRequest From(long fromMs, bool inclusive, string? after) => new(
-            [new SearchFilterGroup([new SearchFilter(ModifiedField, inclusive ? "GTE" : "GT", Ms(fromMs))])],
+        public bool Full => _positions.Count >= maxRecords;
+
+        public SearchRequest From(long fromMs, bool inclusive) => new(
+            [new SearchFilterGroup([new SearchFilter(ModifiedField, inclusive ? "GTE" : "GT", Text(fromMs))])],
             [new SearchSort(ModifiedField, "ASCENDING")],
             properties,
-            PageSize,
-            after);
+            PageSize);
 
-        /// <summary>One timestamp in id order, after <paramref name="afterId"/> (fixed for the whole query, so <c>after</c> offsets stay valid).</summary>
-        public SearchRequest AtTimestamp(long ms, string? afterId, string? after)
+        /// <summary>One timestamp in id order, after the last id released at it.</summary>
+        public SearchRequest AtTimestamp(long ms)
         {
-            List<SearchFilter> filters = [new(ModifiedField, "EQ", Ms(ms))];
-            if (afterId is { } lastId)
+            List<SearchFilter> filters = [new(ModifiedField, "EQ", Text(ms))];
+            if (AfterIdAt(ms) is { } lastId)
             {
                 filters.Add(new SearchFilter(IdProperty, "GT", lastId));
             }
 
-            return new SearchRequest([new SearchFilterGroup(filters)], [new SearchSort(IdProperty, "ASCENDING")], properties, PageSize, after);
+            return new SearchRequest([new SearchFilterGroup(filters)], [new SearchSort(IdProperty, "ASCENDING")], properties, PageSize);
         }
 
         /// <summary>The last id released at <paramref name="ms"/>, when the watermark sits at that timestamp.</summary>
         public string? AfterIdAt(long ms) => Watermark.ModifiedAt.ToUnixTimeMilliseconds() == ms ? Watermark.LastId : null;
 
-        /// <summary>Adds a record read in time order; true when the poll is full and must stop.</summary>
-        public bool Add(CrmRecord record, long ms)
+        /// <summary>
+        /// Releases complete timestamp groups, read in time order: each group in id order, only what is after the
+        /// watermark, up to the poll's size. True when the poll is full and records of these groups were left over.
+        /// </summary>
+        public bool Release(IReadOnlyList<CrmRecord> records)
         {
-            if (_pending.Count > 0 && ms > _pendingMs && Flush() > 0)
+            var fresh = records.Where(r => Watermark.IsNew(r.ModifiedAt, r.Id)).ToList();
+            fresh.Sort((a, b) => a.ModifiedAt != b.ModifiedAt ? a.ModifiedAt.CompareTo(b.ModifiedAt) : Watermark.CompareIds(a.Id, b.Id));
+            foreach (var record in fresh)
             {
-                return true;
-            }
+                if (Full && !_positions.ContainsKey(record.Id))
+                {
+                    return true;
+                }
 
-            if (_records.Count >= maxRecords)
-            {
-                return true;
-            }
+                // A record modified while the poll runs comes again at its new time: keep only the latest version.
+                if (_positions.Remove(record.Id, out var earlier))
+                {
+                    _records[earlier] = null;
+                }
 
-            if (Watermark.IsNew(record.ModifiedAt, record.Id))
-            {
-                _pending.Add(record);
-                _pendingMs = ms;
+                _positions[record.Id] = _records.Count;
+                _records.Add(record);
+                Watermark = new Watermark(record.ModifiedAt, record.Id);
             }
 
             return false;
         }
 
-        /// <summary>Releases a record read in id order within one timestamp; true when the poll is full.</summary>
-        public bool Emit(CrmRecord record)
-        {
-            if (Watermark.IsNew(record.ModifiedAt, record.Id))
-            {
-                _records.Add(record);
-                Watermark = new Watermark(record.ModifiedAt, record.Id);
-            }
+        public PollResult Result(bool hasMore) => new([.. _records.OfType<CrmRecord>()], Watermark, hasMore);
 
-            return _records.Count >= maxRecords;
-        }
-
-        /// <summary>Releases the complete pending group in id order, up to the poll's size; returns how many did not fit.</summary>
-        public int Flush()
-        {
-            _pending.Sort((a, b) => Watermark.CompareIds(a.Id, b.Id));
-            var fit = Math.Min(_pending.Count, maxRecords - _records.Count);
-            for (var i = 0; i < fit; i++)
-            {
-                _records.Add(_pending[i]);
-                Watermark = new Watermark(_pending[i].ModifiedAt, _pending[i].Id);
-            }
-
-            var left = _pending.Count - fit;
-            _pending.Clear();
-            return left;
-        }
-
-        /// <summary>Forgets the incomplete group: the next query starts at or before its timestamp and reads it again.</summary>
-        public void DropPending() => _pending.Clear();
-
-        public PollResult Result(bool hasMore) => new(_records, Watermark, hasMore);
-
-        private static string Ms(long ms) => HubSpotRecords.Milliseconds(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        private static string Text(long ms) => HubSpotRecords.Milliseconds(DateTimeOffset.FromUnixTimeMilliseconds(ms));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Core.Model;
@@ -23,6 +24,9 @@ internal sealed class HubSpotWriter(IHubSpotObjectsApi api, ICrmSchemaSource sch
 {
     public const int BatchSize = 100;
     public const string TasksObject = "tasks";
+
+    /// <summary>HubSpot refuses a search whose request body is longer (crm-api-facts.md H-3).</summary>
+    public const int MaxSearchBodyCharacters = 3_000;
 
     private const string AssociationCategory = "HUBSPOT_DEFINED";
     private const int TaskToContact = 204;
@@ -225,42 +229,78 @@ internal sealed class HubSpotWriter(IHubSpotObjectsApi api, ICrmSchemaSource sch
     /// <summary>
     /// After a create whose outcome is unknown, finds by key the tasks that exist: those are Written, the rest Failed
     /// (a later retry of those conflicts on the unique key if the task appears after all, so it is still made once).
+    /// The keys go in as many searches as HubSpot's 3,000-character body limit needs.
     /// </summary>
     private async Task<Dictionary<string, InputOutcome>> ReconcileAsync(List<string> keys, string keyField, string error, CancellationToken cancellationToken)
     {
-        var request = new SearchRequest(
-            [new SearchFilterGroup([new SearchFilter(keyField, "IN", Values: keys)])],
-            null,
-            [keyField],
-            BatchSize);
         var outcomes = keys.ToDictionary(key => key, _ => InputOutcome.Failed(error), StringComparer.Ordinal);
-        try
+        var found = 0;
+        foreach (var part in KeySearches(keys, keyField))
         {
-            var found = await HubSpotApi.CallAsync(
-                $"search of {TasksObject} by {keyField}",
-                ct => api.SearchAsync(TasksObject, request, HubSpotCall.Search, ct),
-                cancellationToken).ConfigureAwait(false);
-            var count = 0;
-            foreach (var task in found.Results)
+            try
             {
-                if (task.Properties.GetValueOrDefault(keyField) is { } key && outcomes.ContainsKey(key))
+                var page = await HubSpotApi.CallAsync(
+                    $"search of {TasksObject} by {keyField}",
+                    ct => api.SearchAsync(TasksObject, KeySearch(keyField, part), HubSpotCall.Search, ct),
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var task in page.Results)
                 {
-                    outcomes[key] = InputOutcome.Written(task.Id);
-                    count++;
+                    if (task.Properties.GetValueOrDefault(keyField) is { } key && outcomes.ContainsKey(key))
+                    {
+                        outcomes[key] = InputOutcome.Written(task.Id);
+                        found++;
+                    }
                 }
             }
-
-            HubSpotLog.TasksReconciled(logger, keys.Count, error, count);
+            catch (Exception e) when (e is HubSpotApiException { IsAuthentication: false } or HubSpotBudgetPausedException)
+            {
+                var both = $"{error}; the search for the tasks by key failed too: {e.Message}";
+                HubSpotLog.BatchFailed(logger, $"batch/create of {TasksObject}", part.Count, both);
+                foreach (var key in part)
+                {
+                    outcomes[key] = InputOutcome.Failed(both);
+                }
+            }
         }
-        catch (Exception e) when (e is HubSpotApiException { IsAuthentication: false } or HubSpotBudgetPausedException)
-        {
-            var both = $"{error}; the search for the tasks by key failed too: {e.Message}";
-            HubSpotLog.BatchFailed(logger, $"batch/create of {TasksObject}", keys.Count, both);
-            return keys.ToDictionary(key => key, _ => InputOutcome.Failed(both), StringComparer.Ordinal);
-        }
 
+        HubSpotLog.TasksReconciled(logger, keys.Count, error, found);
         return outcomes;
     }
+
+    /// <summary>Splits <paramref name="keys"/> so that no search body is longer than <see cref="MaxSearchBodyCharacters"/>.</summary>
+    private static List<List<string>> KeySearches(IReadOnlyList<string> keys, string keyField)
+    {
+        var empty = JsonSerializer.Serialize(KeySearch(keyField, []), HubSpotJson.Options).Length;
+        var parts = new List<List<string>>();
+        var part = new List<string>();
+        var length = empty;
+        foreach (var key in keys)
+        {
+            // The key as a JSON string, and the comma before it.
+            var added = JsonSerializer.Serialize(key, HubSpotJson.Options).Length + 1;
+            if (part.Count > 0 && length + added > MaxSearchBodyCharacters)
+            {
+                parts.Add(part);
+                (part, length) = ([], empty);
+            }
+
+            part.Add(key);
+            length += added;
+        }
+
+        if (part.Count > 0)
+        {
+            parts.Add(part);
+        }
+
+        return parts;
+    }
+
+    private static SearchRequest KeySearch(string keyField, IReadOnlyList<string> keys) => new(
+        [new SearchFilterGroup([new SearchFilter(keyField, "IN", Values: keys)])],
+        null,
+        [keyField],
+        BatchSize);
 
     private static CreateInput TaskInput(TaskCreate task, string keyField)
     {

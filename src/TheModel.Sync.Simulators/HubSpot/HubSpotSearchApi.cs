@@ -74,11 +74,7 @@ internal sealed class HubSpotSearchApi
                 .ToList();
             if (sort is { } order)
             {
-                matches.Sort((a, b) =>
-                {
-                    var byValue = CompareForSort(order.Property, a, b, order.Descending);
-                    return byValue != 0 ? byValue : a.Id.CompareTo(b.Id);
-                });
+                matches = Sorted(type, matches, order.Property, order.Descending);
             }
 
             var results = new JsonArray();
@@ -220,20 +216,27 @@ internal sealed class HubSpotSearchApi
             : throw HubSpotApiException.Validation($"{name} must be a non-negative integer, was \"{text}\".");
     }
 
-    private int CompareForSort(string name, StoredObject a, StoredObject b, bool descending)
+    /// <summary>
+    /// Sorts by one property, ties by id. Each value is parsed once (a poll sorts thousands of records per page, and
+    /// comparing date-time text pairwise would parse every value at each comparison).
+    /// </summary>
+    private List<StoredObject> Sorted(string type, List<StoredObject> records, string name, bool descending)
     {
-        var property = _portal.Schema.Find(a.Type, name)!;
-        var left = a.Properties.GetValueOrDefault(name);
-        var right = b.Properties.GetValueOrDefault(name);
-
-        // Records without a value sort after those with one, in either direction of the value order.
-        return (left, right) switch
+        var property = _portal.Schema.Find(type, name)!;
+        var keyed = records.Select(r => SortValue.Of(property, r, r.Properties.GetValueOrDefault(name))).ToList();
+        keyed.Sort((a, b) =>
         {
-            (null, null) => 0,
-            (null, _) => 1,
-            (_, null) => -1,
-            _ => descending ? SearchFilter.Compare(property, right, left) : SearchFilter.Compare(property, left, right),
-        };
+            // Records without a value sort after those with one, in either direction of the value order.
+            var byValue = (a.Text, b.Text) switch
+            {
+                (null, null) => 0,
+                (null, _) => 1,
+                (_, null) => -1,
+                _ => descending ? SortValue.Compare(b, a) : SortValue.Compare(a, b),
+            };
+            return byValue != 0 ? byValue : a.Record.Id.CompareTo(b.Record.Id);
+        });
+        return [.. keyed.Select(k => k.Record)];
     }
 
     private static bool MatchesQuery(StoredObject record, string query) =>
@@ -310,4 +313,30 @@ internal sealed record SearchFilter(HubSpotProperty Property, string Operator, s
 
     private static IEnumerable<string> Tokens(string text) =>
         Regex.Split(text, @"[^\p{L}\p{Nd}]+", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)).Where(t => t.Length > 0);
+}
+
+/// <summary>One record's sort value, parsed once; compares like <see cref="SearchFilter.Compare"/>.</summary>
+internal sealed record SortValue(StoredObject Record, string? Text, DateTimeOffset? Instant, decimal? Number)
+{
+    public static SortValue Of(HubSpotProperty property, StoredObject record, string? text)
+    {
+        DateTimeOffset? instant = property.Type == HubSpotPropertyType.DateTime && HubSpotTime.TryParse(text, out var parsed) ? parsed : null;
+        decimal? number = decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return new SortValue(record, text, instant, number);
+    }
+
+    public static int Compare(SortValue left, SortValue right)
+    {
+        if (left.Instant is { } a && right.Instant is { } b)
+        {
+            return a.CompareTo(b);
+        }
+
+        if (left.Number is { } x && right.Number is { } y)
+        {
+            return x.CompareTo(y);
+        }
+
+        return string.Compare(left.Text, right.Text, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -63,7 +63,7 @@ public sealed class HubSpotPollerTests
     }
 
     [Fact]
-    public async Task PollAsync_10500Matches_RestartsBeforeTheCeilingAndReadsEachRecordOnce()
+    public async Task PollAsync_10500Matches_StartsEveryPageAfterTheLastCompleteTimestampAndReadsEachRecordOnce()
     {
         await using var host = HubSpotTestHost.Start();
 
@@ -79,16 +79,19 @@ public sealed class HubSpotPollerTests
         Assert.Equal(records.Select(r => r.Item1.ToString(CultureInfo.InvariantCulture)), result.Records.Select(r => r.Id));
         Assert.False(result.HasMore);
         Assert.Equal("10500", result.Next.LastId);
-        Assert.All(search.Bodies, b => Assert.True(After(b) + (int)b["limit"]! <= SearchEmulator.Ceiling));
+        Assert.All(search.Bodies, b => Assert.Null(b["after"]));
 
-        // The 51st request starts again from the timestamp of the 10,000th record instead of paging on.
-        var restart = search.Bodies[50];
-        Assert.Null(restart["after"]);
-        Assert.Equal(Ms(T0 + 1 + (9_999 / 3)), (string)restart["filterGroups"]![0]!["filters"]![0]!["value"]!);
-        Assert.Equal("GTE", (string)restart["filterGroups"]![0]!["filters"]![0]!["operator"]!);
-        Assert.Equal(53, search.Bodies.Count);
+        // A page of 200 holds 66 whole milliseconds and 2 records of the 67th, which the next page reads again whole.
+        Assert.Equal("GTE", Operator(search.Bodies[0], 0));
+        for (var page = 1; page < search.Bodies.Count; page++)
+        {
+            Assert.Equal("GT", Operator(search.Bodies[page], 0));
+            Assert.Equal(Ms(T0 + (66 * page)), (string)search.Bodies[page]["filterGroups"]![0]!["filters"]![0]!["value"]!);
+        }
 
-        // Four searches a second at most: 53 searches take at least 13 seconds of (fake) time.
+        Assert.Equal(54, search.Bodies.Count);
+
+        // Four searches a second at most: 54 searches take at least 13 seconds of (fake) time.
         Assert.True(host.Time.GetUtcNow() - new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero) >= TimeSpan.FromSeconds(13));
     }
 
@@ -105,11 +108,16 @@ public sealed class HubSpotPollerTests
 
         Assert.Equal(ExpectedOrder(records), result.Records.Select(r => r.Id));
         Assert.False(result.HasMore);
-        var tieQuery = Assert.Single(search.Bodies, b => Operator(b, 0) == "EQ" && b["after"] is null);
+        var tieQuery = Assert.Single(search.Bodies, b => Operator(b, 0) == "EQ" && Operator(b, 1) is null);
         AssertJson(Json($$"""[{"filters":[{"propertyName":"lastmodifieddate","operator":"EQ","value":"{{tie}}"}]}]"""), tieQuery["filterGroups"]!);
         AssertJson(Json("""[{"propertyName":"hs_object_id","direction":"ASCENDING"}]"""), tieQuery["sorts"]!);
+
+        // The tie's next pages start after the last id released: its 200th and 400th ids.
+        var afterIds = search.Bodies.Where(b => Operator(b, 1) == "GT").Select(b => (string)b["filterGroups"]![0]!["filters"]![1]!["value"]!);
+        Assert.Equal([Ms(20_000 + (200 * 7)), Ms(20_000 + (400 * 7))], afterIds);
         var continued = search.Bodies[^1];
         AssertJson(Json($$"""[{"filters":[{"propertyName":"lastmodifieddate","operator":"GT","value":"{{tie}}"}]}]"""), continued["filterGroups"]!);
+        Assert.All(search.Bodies, b => Assert.Null(b["after"]));
 
         // Two pages by time, three by id at the shared timestamp, one after it.
         Assert.Equal(6, search.Bodies.Count);
@@ -145,7 +153,7 @@ public sealed class HubSpotPollerTests
     }
 
     [Fact]
-    public async Task PollAsync_MoreRecordsShareOneTimestampThanTheCeiling_RestartsAfterTheLastIdInsteadOfPagingPastIt()
+    public async Task PollAsync_MoreRecordsShareOneTimestampThanTheCeiling_StartsEachPageAfterTheLastIdWithoutOffsets()
     {
         await using var host = HubSpotTestHost.Start();
         var tie = T0 + 5;
@@ -156,8 +164,9 @@ public sealed class HubSpotPollerTests
 
         Assert.Equal(records.Select(r => r.Item1.ToString(CultureInfo.InvariantCulture)), result.Records.Select(r => r.Id));
         Assert.Equal(0, search.CeilingViolations);
-        var restart = Assert.Single(search.Bodies, b => Operator(b, 0) == "EQ" && Operator(b, 1) == "GT" && b["after"] is null);
-        Assert.Equal("30000", (string)restart["filterGroups"]![0]!["filters"]![1]!["value"]!);
+        Assert.All(search.Bodies, b => Assert.Null(b["after"]));
+        var afterIds = search.Bodies.Where(b => Operator(b, 0) == "EQ" && Operator(b, 1) == "GT").Select(b => (string)b["filterGroups"]![0]!["filters"]![1]!["value"]!);
+        Assert.Equal(Enumerable.Range(1, 51).Select(page => Ms(page * 200 * 3)), afterIds);
         Assert.False(result.HasMore);
     }
 
@@ -238,8 +247,6 @@ public sealed class HubSpotPollerTests
 
     private static string? Operator(JsonNode body, int filter) =>
         body["filterGroups"]![0]!["filters"]!.AsArray().Count > filter ? (string?)body["filterGroups"]![0]!["filters"]![filter]!["operator"] : null;
-
-    private static int After(JsonNode body) => body["after"] is { } a ? int.Parse((string)a!, CultureInfo.InvariantCulture) : 0;
 
     private static string Ms(long ms) => ms.ToString(CultureInfo.InvariantCulture);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TheModel.Sync.Application.Crm;
@@ -49,8 +50,11 @@ internal sealed class HubSpotTestHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
         services.AddSingleton<TimeProvider>(Time);
-        services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => new CountingHandler(_inFlight)));
         services.AddHubSpot(configuration.GetSection("HubSpot"));
+
+        // Refit sets each client's primary handler itself (overriding ConfigureHttpClientDefaults), so the counting
+        // handler goes in after AddHubSpot; without it the clock would also move while requests are in flight.
+        services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = new CountingHandler(_inFlight)));
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
