@@ -10,6 +10,8 @@ using TheModel.Sync.Benchmarks;
 //   simulate  the real `themodel-sync simulate` end to end as a child process: wall time and peak RSS
 //   profile   a stopwatch breakdown of where DecisionEngine.Evaluate spends its time
 //   micro     BenchmarkDotNet micro-benchmarks (arguments after `micro` go to BenchmarkSwitcher)
+//   writeback routing outcomes for N people written to both simulated CRMs: calls per person, lost, duplicated
+//   ingest    signed HubSpot webhook batches posted to a running worker on Redis: events/s and p99 ack
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -29,6 +31,10 @@ try
             return await SimulateBenchmark.RunAsync(BenchOptions.Parse(args[1..], defaultPeople: 1_000_000, defaultAccounts: 100_000));
         case "profile":
             return ProfileBreakdown.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
+        case "writeback":
+            return await WritebackBenchmark.RunAsync(args[1..]);
+        case "ingest":
+            return await IngestBenchmark.RunAsync(args[1..]);
         case "micro":
             var config = DefaultConfig.Instance
                 .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))
