@@ -68,35 +68,48 @@ internal sealed class SalesforceWriter(
             Collect(WriteItem.ForTask(index, plan.Tasks[i], schema), index, outcomes, pending);
         }
 
+        // One call at a time, packed from everything still to send: a record refused for a transient reason (a row
+        // lock) rides in a later call of the same plan instead of a round of its own, so retries cost almost no extra
+        // calls. Only when nothing but retries is left does the writer back off before sending them again.
         var calls = 0;
-        for (var attempt = 1; pending.Count > 0; attempt++)
+        var attempts = new Dictionary<WriteItem, int>(ReferenceEqualityComparer.Instance);
+        var round = 1;
+        while (pending.Count > 0)
         {
+            // Retries wait until they fill a whole collection of their kind or nothing fresh is left, so they never
+            // leave a call with a part-filled collection while fresh records are waiting.
+            var fresh = pending.Where(i => !attempts.ContainsKey(i)).ToList();
+            var eligible = fresh.Count == 0
+                ? pending
+                : [.. fresh, .. pending.Where(attempts.ContainsKey).GroupBy(i => i.Kind)
+                    .Where(g => g.Count() >= CollectionPacker.MaxRecordsPerCollection)
+                    .SelectMany(g => g.Take(g.Count() / CollectionPacker.MaxRecordsPerCollection * CollectionPacker.MaxRecordsPerCollection))];
+            var call = CollectionPacker.Pack(eligible)[0];
+            var sent = call.SelectMany(c => c.Items).ToHashSet(ReferenceEqualityComparer.Instance);
+            pending = pending.Where(i => !sent.Contains(i)).ToList();
             var retry = new List<WriteItem>();
-            foreach (var call in CollectionPacker.Pack(pending))
+            calls++;
+            await SendAsync(call, outcomes, retry, cancellationToken).ConfigureAwait(false);
+            foreach (var item in retry)
             {
-                calls++;
-                await SendAsync(call, outcomes, retry, cancellationToken).ConfigureAwait(false);
-            }
-
-            pending = retry;
-            if (pending.Count == 0)
-            {
-                break;
-            }
-
-            if (attempt >= _options.WriteAttempts)
-            {
-                foreach (var item in pending)
+                var tried = attempts[item] = attempts.GetValueOrDefault(item) + 1;
+                if (tried >= _options.WriteAttempts)
                 {
                     outcomes[item.Index] = new WriteOutcome(item.Key, WriteStatus.Failed, item.LastError);
                 }
-
-                break;
+                else
+                {
+                    pending.Add(item);
+                }
             }
 
-            var delay = RetryDelay(attempt);
-            SalesforceLog.WriteRetrying(logger, pending.Count, attempt, _options.WriteAttempts, delay);
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            if (pending.Count > 0 && pending.All(attempts.ContainsKey))
+            {
+                var delay = RetryDelay(round);
+                SalesforceLog.WriteRetrying(logger, pending.Count, round, _options.WriteAttempts, delay);
+                round++;
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var result = outcomes.Select(o => o!).ToList();

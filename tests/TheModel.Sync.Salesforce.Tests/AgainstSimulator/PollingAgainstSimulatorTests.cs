@@ -188,7 +188,7 @@ public sealed class PollingAgainstSimulatorTests
         {
             var owner = Assert.Single(owners, o => o.Id == SalesforceIds.To18(member.SalesforceId![..15]));
             Assert.Equal($"{member.Id}@sales.example", owner.Email);
-            Assert.True(owner.Active);
+            Assert.Equal(member.Active, owner.Active);
             Assert.False(owner.IsQueue);
         }
 
