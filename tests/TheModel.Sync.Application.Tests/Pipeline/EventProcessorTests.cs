@@ -176,4 +176,24 @@ public sealed class EventProcessorTests
         Assert.Empty(result.Decisions);
         Assert.Equal(0, (await _queue.StatsAsync(default)).Unacknowledged);
     }
+
+    [Fact]
+    public async Task ProcessAsync_NoticeOfAChangeTheLastReadSaw_AcknowledgedWithoutARead()
+    {
+        await _queue.EnqueueAsync([Created("101", "evt-1")], default);
+        await RunOnceAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        // A second notice (another property set when the contact was created) delivered after the worker read it.
+        var echo = new CrmEvent("evt-2", CrmKind.HubSpot, CrmObject.Person, "101", "contact.propertyChange", Monday10Tokyo.AddSeconds(-30), EventOrigin.Webhook);
+        var later = new CrmEvent("evt-3", CrmKind.HubSpot, CrmObject.Person, "101", "contact.propertyChange", _time.GetUtcNow(), EventOrigin.Webhook);
+        await _queue.EnqueueAsync([echo], default);
+        var (stale, _) = await RunOnceAsync();
+        await _queue.EnqueueAsync([later], default);
+        var (fresh, _) = await RunOnceAsync();
+
+        Assert.Equal(EventResult.Ignored, Assert.Single(stale.Results.Values));
+        Assert.Equal(EventResult.Done, Assert.Single(fresh.Results.Values));
+        Assert.Equal(2, _crm.ReadCalls);
+    }
 }

@@ -16,6 +16,8 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
 
     public int WriteCalls { get; private set; }
 
+    public int ReadCalls { get; private set; }
+
     /// <summary>Fail this many upcoming writes whole (transient).</summary>
     public int FailWrites { get; set; }
 
@@ -35,6 +37,7 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
     {
         lock (_gate)
         {
+            ReadCalls++;
             return Task.FromResult<IReadOnlyList<CrmRecord>>(ids.Where(People.ContainsKey)
                 .Select(id => new CrmRecord(id, new Dictionary<string, string?>(People[id]), DateTimeOffset.UnixEpoch)).ToList());
         }
