@@ -111,6 +111,13 @@ public static class CrmWritePlanner
                 continue;
             }
 
+            // CRMs refuse inactive users as owners; the task would only be dead-lettered.
+            if (taskOwner.Member is { Active: false } inactive)
+            {
+                skipped.Add($"task '{action.Subject}': owner {inactive.Id} is inactive");
+                continue;
+            }
+
             var owner = CrmId(taskOwner, schema.Crm);
             if (owner is null)
             {

@@ -47,7 +47,7 @@ internal sealed class WorkerOptions
     /// After the first entry of a batch arrives, how long the consumer keeps reading to fill the batch: one CRM read
     /// and one write then serve many events (the batch goes at the size limit or at the end of the window).
     /// </summary>
-    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the consumer takes over entries left unacknowledged by a crashed or slow instance.</summary>
     public TimeSpan ReclaimInterval { get; set; } = TimeSpan.FromSeconds(30);

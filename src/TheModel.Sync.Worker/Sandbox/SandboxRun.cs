@@ -188,6 +188,11 @@ internal static class SandboxRun
             await live;
 
             var problems = new List<string>();
+            foreach (var letter in await queue.DeadLettersAsync(10, CancellationToken.None))
+            {
+                problems.Add($"dead letter {letter.Event.Crm} {letter.Event.RecordId} ({letter.Event.Kind}): {letter.Reason}");
+            }
+
             if (!drained)
             {
                 problems.Add($"not everything was processed within {options.Drain.TotalSeconds:0}s after the traffic stopped");

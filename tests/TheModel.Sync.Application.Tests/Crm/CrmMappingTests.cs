@@ -192,4 +192,18 @@ public sealed class CrmMappingTests
         Assert.Equal(27, key.Length);
         Assert.Equal(5, new[] { key, CrmWritePlanner.TaskKey("e2", "p", "r", 0), CrmWritePlanner.TaskKey("e", "p2", "r", 0), CrmWritePlanner.TaskKey("e", "p", "r2", 0), CrmWritePlanner.TaskKey("e", "p", "r", 1) }.Distinct().Count());
     }
+
+    [Fact]
+    public void Plan_TaskForAnInactiveMember_IsSkippedAndNamed()
+    {
+        var decision = Assigned("aiko", Stage.Mql);
+        decision.Actions.Add(new DecisionAction { Type = ActionType.Task, Rule = "sla", Owner = "olivia", Subject = "Call", Due = decision.At });
+        var before = new Person { Id = "00Q000000000001AAA", Stage = Stage.New, Owner = "olivia" };
+        decision.OwnerBefore = Rules.ResolveOwner("olivia");
+
+        var write = CrmWritePlanner.Plan(decision, before, Schema(CrmKind.Salesforce), Mapping(CrmKind.Salesforce), before.Id, null, "evt-5");
+
+        Assert.Empty(write.Tasks);
+        Assert.Contains("task 'Call': owner olivia is inactive", write.Skipped);
+    }
 }
