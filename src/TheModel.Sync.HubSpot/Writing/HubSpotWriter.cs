@@ -310,7 +310,7 @@ internal sealed class HubSpotWriter(IHubSpotObjectsApi api, ICrmSchemaSource sch
             ["hs_task_subject"] = task.Subject,
             ["hs_task_status"] = "NOT_STARTED",
             ["hs_task_priority"] = "MEDIUM",
-            ["hs_task_type"] = "TODO",
+            ["hs_task_type"] = "TODO", // HubSpot's task type value (EMAIL, CALL or TODO), not a note to self
             ["hubspot_owner_id"] = task.OwnerId,
             [keyField] = task.Key,
         };
