@@ -3,6 +3,7 @@ using System.Text.Json;
 using StackExchange.Redis;
 using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Core.Records;
+using TheModel.Sync.Redis.Tests.Support;
 
 namespace TheModel.Sync.FunctionalTests.Support;
 
@@ -24,7 +25,7 @@ internal sealed class FunctionalRun : IAsyncDisposable
 
     private ConnectionMultiplexer? _redisClient;
 
-    private FunctionalRun(string work, RedisProcess redis, CrmWorld world, IReadOnlyList<WorkerProcess> workers)
+    private FunctionalRun(string work, RedisServer redis, CrmWorld world, IReadOnlyList<WorkerProcess> workers)
     {
         WorkDirectory = work;
         Redis = redis;
@@ -34,7 +35,7 @@ internal sealed class FunctionalRun : IAsyncDisposable
 
     public string WorkDirectory { get; }
 
-    public RedisProcess Redis { get; }
+    public RedisServer Redis { get; }
 
     public CrmWorld World { get; }
 
@@ -50,7 +51,7 @@ internal sealed class FunctionalRun : IAsyncDisposable
         var config = configDirectory ?? RepoConfig();
         var ports = Enumerable.Range(0, workers).Select(_ => Ports.Free()).ToArray();
         var urls = ports.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
-        var redis = await RedisProcess.StartAsync(appendOnly);
+        var redis = await RedisServer.StartAsync(appendOnly);
         CrmWorld world;
         try
         {
