@@ -110,6 +110,9 @@ public sealed class InMemoryRoutingState : IRoutingState
     /// <summary>Sets a team's round-robin pointer (config tests and fixtures).</summary>
     public void SetLastChosen(Team team, string? memberId) => _lastChosen[team.Index] = memberId;
 
+    /// <summary>Sets a member's smooth weighted round-robin current value (carried over a reload or a roster refresh).</summary>
+    public void SetCurrentWeight(Member member, long value) => _weights[member.Index] = value;
+
     private sealed class OwnershipBucket
     {
         // Sorted ascending; persons per account and member are few, so a sorted list beats a tree.

@@ -288,25 +288,12 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
                 fresh.SetLastChosen(team, _routing.LastChosen(old));
             }
 
-            var weights = new List<(Member Member, long Before, long After)>();
             foreach (var member in team.Members)
             {
-                if (_routingRules.FindMember(member.Id) is { } was && _routing.CurrentWeight(was) is var w && w != 0)
+                if (_routingRules.FindMember(member.Id) is { } was)
                 {
-                    weights.Add((member, 0, w));
+                    fresh.SetCurrentWeight(member, _routing.CurrentWeight(was));
                 }
-            }
-
-            if (weights.Count > 0)
-            {
-                // InMemoryRoutingState sets current values only through a decision's rotation; this one moves nothing else.
-                fresh.Apply(new Decision
-                {
-                    PersonId = string.Empty,
-                    At = _time.GetUtcNow(),
-                    ConfigVersion = rules.Version,
-                    Rotation = new RotationUpdate { Team = team, Weights = weights },
-                });
             }
         }
     }
