@@ -21,6 +21,13 @@ public static class DecisionJson
 
     // Names encoded once: every decision writes them, and a million decisions is a normal run.
     private static readonly JsonEncodedText P_account = JsonEncodedText.Encode("account");
+    private static readonly JsonEncodedText P_crm = JsonEncodedText.Encode("crm");
+    private static readonly JsonEncodedText P_event = JsonEncodedText.Encode("event");
+    private static readonly JsonEncodedText P_stage_before = JsonEncodedText.Encode("stage_before");
+    private static readonly JsonEncodedText P_stage_entered_at_before = JsonEncodedText.Encode("stage_entered_at_before");
+    private static readonly JsonEncodedText P_touches = JsonEncodedText.Encode("touches");
+    private static readonly JsonEncodedText P_last_touch_at = JsonEncodedText.Encode("last_touch_at");
+    private static readonly JsonEncodedText P_created_at = JsonEncodedText.Encode("created_at");
     private static readonly JsonEncodedText P_actions = JsonEncodedText.Encode("actions");
     private static readonly JsonEncodedText P_applied = JsonEncodedText.Encode("applied");
     private static readonly JsonEncodedText P_at = JsonEncodedText.Encode("at");
@@ -72,10 +79,27 @@ public static class DecisionJson
     public static decimal RoundEngagement(double engagement) =>
         Math.Round((decimal)engagement, 2, MidpointRounding.AwayFromZero);
 
-    public static void Write(Utf8JsonWriter w, Decision d)
+    public static void Write(Utf8JsonWriter w, Decision d) => Write(w, d, null);
+
+    /// <summary>
+    /// A decision, plus (in the live worker's decision log) what the report and live explain need beyond section
+    /// 13's minimum: the CRM, the event that caused it, and the person's stage, touches and creation before it.
+    /// </summary>
+    public static void Write(Utf8JsonWriter w, Decision d, DecisionLogContext? context)
     {
         w.WriteStartObject();
         w.WriteString(P_person, d.PersonId);
+        if (context is not null)
+        {
+            w.WriteString(P_crm, context.Crm);
+            WriteNullable(w, P_event, context.Event);
+            w.WriteString(P_stage_before, context.StageBefore.Name());
+            WriteTime(w, P_stage_entered_at_before, context.StageEnteredAtBefore);
+            w.WriteNumber(P_touches, context.Touches);
+            WriteTime(w, P_last_touch_at, context.LastTouchAt);
+            WriteTime(w, P_created_at, context.CreatedAt);
+        }
+
         WriteTime(w, P_at, d.At);
         w.WriteString(P_config, d.ConfigVersion);
         w.WriteString(P_outcome, d.Outcome == DecisionOutcome.Assigned ? V_assigned : V_kept);
@@ -291,15 +315,29 @@ public static class DecisionJson
         }
     }
 
-    /// <summary>A decision as one line of text (for tests and small outputs).</summary>
-    public static string ToJson(Decision d)
+    /// <summary>A decision as one line of text (for tests, small outputs and the worker's decision log).</summary>
+    public static string ToJson(Decision d, DecisionLogContext? context = null)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
-            Write(w, d);
+            Write(w, d, context);
         }
 
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 }
+
+/// <summary>
+/// What the live decision log adds to a decision: the CRM (<c>salesforce</c> or <c>hubspot</c>), the event kind that
+/// caused the evaluation, and the person as read before it (stage and when it was entered, touches, last touch,
+/// creation). The report derives stage entries, time in stage and time to first touch from these.
+/// </summary>
+public sealed record DecisionLogContext(
+    string Crm,
+    string? Event,
+    Stage StageBefore,
+    DateTimeOffset? StageEnteredAtBefore,
+    double Touches,
+    DateTimeOffset? LastTouchAt,
+    DateTimeOffset? CreatedAt);

@@ -265,7 +265,14 @@ public sealed class EventProcessor
                 problems.Add($"{crm} {record.Id}: {skipped}");
             }
 
-            var json = DecisionJson.ToJson(decision);
+            var json = DecisionJson.ToJson(decision, new DecisionLogContext(
+                crm == CrmKind.Salesforce ? "salesforce" : "hubspot",
+                first.Event.Kind,
+                person!.Stage ?? Stage.New,
+                person.StageEnteredAt,
+                person.Touches ?? 0,
+                person.LastTouchAt,
+                person.CreatedAt));
             var plan = new StoredPlan(crm, write.Update is { } u ? [u] : [], write.Tasks, json);
             await _journal.PutAsync(first.Event.DedupeKey, plan, ct).ConfigureAwait(false);
             plans[first.EntryId] = (first, plan, decision, clock);
