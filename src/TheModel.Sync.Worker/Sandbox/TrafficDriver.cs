@@ -10,7 +10,7 @@ namespace TheModel.Sync.Worker.Sandbox;
 /// <summary>
 /// Live traffic for the sandbox, made the way people make it in a CRM (form fills, a rep's call logged, a status
 /// changed, a deal lost): new inbound leads at a steady rate, alternating between the two simulated CRMs, plus touches
-/// and stage changes on leads made earlier and lost deals. Each change fires the CRM's webhook or Outbound Message.
+/// and stage changes along THE MODEL on leads made earlier, and lost deals. Each change fires the CRM's webhook or Outbound Message.
 /// </summary>
 internal sealed class TrafficDriver
 {
@@ -27,6 +27,7 @@ internal sealed class TrafficDriver
     private readonly CrmSchema _sfSchema;
     private readonly CrmSchema _hsSchema;
     private readonly List<(CrmKind Crm, string Id)> _created = [];
+    private readonly Dictionary<(CrmKind Crm, string Id), Stage> _pending = [];
     private long _sequence;
 
     public TrafficDriver(SalesforceSimulator? salesforce, HubSpotSimulator? hubSpot, RuleSet rules, SandboxRecorder recorder, TimeProvider time, int seed)
@@ -48,6 +49,12 @@ internal sealed class TrafficDriver
     public int StageChanges { get; private set; }
 
     public int DealsLost { get; private set; }
+
+    /// <summary>Stage changes sent, by the stage the lead was moved to.</summary>
+    public SortedDictionary<string, int> StagesSent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Leads recycled (moved to nurture), by the recycle reason sent with the change.</summary>
+    public SortedDictionary<string, int> RecyclesSent { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The leads this driver created, for the end-of-run check of their effects.</summary>
     public IReadOnlyList<(CrmKind Crm, string Id)> Created => _created;
@@ -74,11 +81,11 @@ internal sealed class TrafficDriver
                     {
                         Touch();
                     }
-                    else if (roll < 0.15)
+                    else if (roll < 0.45)
                     {
-                        ChangeStage();
+                        Advance();
                     }
-                    else if (roll < 0.17)
+                    else if (roll < 0.47)
                     {
                         LoseDeal();
                     }
@@ -170,30 +177,85 @@ internal sealed class TrafficDriver
         Touches++;
     }
 
-    private void ChangeStage()
+    /// <summary>
+    /// Moves one of this run's leads one step along THE MODEL the way reps do in the CRM: a contacted lead is worked,
+    /// a worked one qualified or recycled, a qualified one won or lost, junk disqualified. Only a lead whose last
+    /// change the worker has already seen is moved, so every change sent is observed by a decision and the report of
+    /// the run's decision log can be checked against <see cref="StagesSent"/> and <see cref="RecyclesSent"/>.
+    /// </summary>
+    private void Advance()
     {
-        if (PickEarlier() is not { } lead)
+        for (var attempt = 0; attempt < 8; attempt++)
         {
+            if (PickEarlier() is not { } lead)
+            {
+                return;
+            }
+
+            var last = _recorder.LastDecision(lead.Crm, lead.Id);
+            if (last is null || (_pending.TryGetValue(lead, out var pending) && last.Stage != pending && last.Before.Stage != pending))
+            {
+                continue;
+            }
+
+            _pending.Remove(lead);
+            var roll = _random.NextDouble();
+            (Stage To, string? Reason)? move = last.Stage switch
+            {
+                Stage.New when roll < 0.3 => (Stage.Disqualified, null),
+                Stage.Mql when roll < 0.7 => (Stage.Working, null),
+                Stage.Mql when roll < 0.9 => (Stage.Nurture, "timing"),
+                Stage.Mql => (Stage.Disqualified, null),
+                Stage.Working when roll < 0.55 => (Stage.Sql, null),
+                Stage.Working => (Stage.Nurture, "budget"),
+                Stage.Sql when roll < 0.35 => (Stage.Customer, null),
+                Stage.Sql when roll < 0.55 => (Stage.Nurture, "lost"),
+                _ => null,
+            };
+            if (move is not { } m || !Send(lead, m.To, m.Reason))
+            {
+                continue;
+            }
+
+            _pending[lead] = m.To;
+            StageChanges++;
+            StagesSent[m.To.Name()] = StagesSent.GetValueOrDefault(m.To.Name()) + 1;
+            if (m.Reason is not null)
+            {
+                RecyclesSent[m.Reason] = RecyclesSent.GetValueOrDefault(m.Reason) + 1;
+            }
+
             return;
         }
+    }
 
+    private bool Send((CrmKind Crm, string Id) lead, Stage to, string? reason)
+    {
         var mapping = _rules.Crms.FirstOrDefault(c => c.Crm == lead.Crm);
-        var working = mapping?.Stages.FirstOrDefault(s => s.Stage == Stage.Working).Values;
-        if (working is null || working.Count == 0)
+        var values = mapping?.Stages.FirstOrDefault(s => s.Stage == to).Values;
+        if (values is null || values.Count == 0)
         {
-            return;
+            // The CRM cannot represent the stage (a Salesforce Lead has no customer status).
+            return false;
+        }
+
+        var schema = lead.Crm == CrmKind.Salesforce ? _sfSchema : _hsSchema;
+        var changes = values.ToDictionary(v => v.Key, v => (string?)v.Value, StringComparer.Ordinal);
+        if (reason is not null && schema.PersonFields.TryGetValue("recycle_reason", out var reasonField))
+        {
+            changes[reasonField] = reason;
         }
 
         if (lead.Crm == CrmKind.Salesforce)
         {
-            _salesforce!.Touch(_sfSchema.PersonObjectName, lead.Id, working.ToDictionary(v => v.Key, v => (object?)v.Value));
+            _salesforce!.Touch(_sfSchema.PersonObjectName, lead.Id, changes.ToDictionary(v => v.Key, v => (object?)v.Value));
         }
         else
         {
-            _hubSpot!.Touch("contacts", lead.Id, working.ToDictionary(v => v.Key, v => (string?)v.Value));
+            _hubSpot!.Touch("contacts", lead.Id, changes);
         }
 
-        StageChanges++;
+        return true;
     }
 
     private void LoseDeal()
