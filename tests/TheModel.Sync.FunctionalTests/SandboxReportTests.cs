@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace TheModel.Sync.FunctionalTests;
+
+/// <summary>
+/// The README's main command and the operator's view of it: <c>sandbox</c> on the embedded defaults writes its
+/// decision log, <c>report</c> reads it, and the funnel it shows is the traffic the sandbox sent.
+/// </summary>
+public sealed class SandboxReportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("themodel-sandbox-report-").FullName;
+
+    [Fact]
+    public async Task SandboxThenReport_EmbeddedDefaults_FunnelMatchesTheTrafficSent()
+    {
+        var summaryPath = Path.Combine(_dir, "summary.json");
+        var logPath = Path.Combine(_dir, "decisions.jsonl");
+        var reportPath = Path.Combine(_dir, "report.json");
+        var htmlPath = Path.Combine(_dir, "report.html");
+
+        var (sandboxExit, sandboxOut) = await RunAsync(
+            TimeSpan.FromMinutes(4), "sandbox", "--duration", "25s", "--people", "60", "--rate", "20", "--summary", summaryPath, "--decision-log", logPath);
+        Assert.True(sandboxExit == 0, $"sandbox exited {sandboxExit}:\n{sandboxOut}");
+        var (reportExit, reportOut) = await RunAsync(
+            TimeSpan.FromMinutes(2), "report", "--decisions", logPath, "--json", reportPath, "--html", htmlPath);
+        Assert.True(reportExit == 0, $"report exited {reportExit}:\n{reportOut}");
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
+        var s = summary.RootElement;
+        Assert.Equal(0, s.GetProperty("lost").GetInt32());
+        Assert.Equal(0, s.GetProperty("duplicated").GetInt32());
+        var sent = Counts(s.GetProperty("stages_sent"));
+        var recyclesSent = Counts(s.GetProperty("recycles_sent"));
+        var leads = s.GetProperty("leads_created").GetInt32();
+        Assert.True(leads >= 300, $"only {leads} leads were created");
+        Assert.True(sent.GetValueOrDefault("working") > 20 && sent.GetValueOrDefault("sql") > 0, $"too little traffic moved on: {string.Join(", ", sent)}");
+
+        // Changes the worker itself made into a stage (the engine's recycle rechecks, competitor disqualification)
+        // are in the log only; the sandbox sent everything else.
+        var engineInto = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(logPath))
+        {
+            using var d = JsonDocument.Parse(line);
+            var before = d.RootElement.GetProperty("stage_before").GetString()!;
+            var after = d.RootElement.GetProperty("stage").GetString()!;
+            if (before != after)
+            {
+                engineInto[after] = engineInto.GetValueOrDefault(after) + 1;
+            }
+        }
+
+        var overall = report.RootElement.GetProperty("overall");
+        var entered = overall.GetProperty("stages").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("stage").GetString()!, r => r.GetProperty("entered").GetInt32(), StringComparer.Ordinal);
+        var outOf = $"report {string.Join(", ", entered)}; sent {string.Join(", ", sent)}; engine {string.Join(", ", engineInto)}; leads {leads}";
+        Assert.True(leads + engineInto.GetValueOrDefault("new") == entered["new"], outOf);
+        Assert.True(sent.GetValueOrDefault("working") == entered["working"], outOf);
+        Assert.True(sent.GetValueOrDefault("sql") == entered["sql"], outOf);
+        Assert.True(sent.GetValueOrDefault("customer") == entered["customer"], outOf);
+        Assert.True(sent.GetValueOrDefault("disqualified") + engineInto.GetValueOrDefault("disqualified") == entered["disqualified"], outOf);
+        Assert.True(sent.GetValueOrDefault("nurture") + engineInto.GetValueOrDefault("nurture") == entered["nurture"], outOf);
+
+        // Only the sandbox's reps move people from working to sql: the conversion is exactly what they sent.
+        var workingToSql = overall.GetProperty("conversions").EnumerateArray()
+            .Single(c => c.GetProperty("from").GetString() == "working" && c.GetProperty("to").GetString() == "sql");
+        Assert.Equal(sent["working"], workingToSql.GetProperty("entered").GetInt32());
+        Assert.Equal(sent["sql"], workingToSql.GetProperty("converted").GetInt32());
+
+        var recycled = report.RootElement.GetProperty("recycles").GetProperty("by_reason").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("reason").GetString()!, r => r.GetProperty("recycled").GetInt32(), StringComparer.Ordinal);
+        foreach (var (reason, count) in recyclesSent)
+        {
+            Assert.True(recycled.GetValueOrDefault(reason) == count, $"recycled for {reason}: report {recycled.GetValueOrDefault(reason)}, sent {count}");
+        }
+
+        // The bottleneck is named in one sentence, in the terminal output and on the page.
+        var sentence = report.RootElement.GetProperty("bottleneck") is { ValueKind: JsonValueKind.Object } b
+            ? b.GetProperty("sentence").GetString()!
+            : null;
+        var html = await File.ReadAllTextAsync(htmlPath);
+        if (sentence is not null)
+        {
+            Assert.Contains(sentence, reportOut, StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(sentence), html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a killed process: the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static Dictionary<string, int> Counts(JsonElement element) =>
+        element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+
+    /// <summary>Runs <c>dotnet themodel-sync.dll ARGS</c> in the temp folder (no ./config there: the embedded sample).</summary>
+    private async Task<(int Exit, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _dir,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "themodel-sync.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, $"timed out after {timeout}\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, (await stdout) + "\n" + (await stderr));
+    }
+}
