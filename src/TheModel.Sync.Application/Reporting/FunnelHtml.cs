@@ -12,7 +12,7 @@ namespace TheModel.Sync.Application.Reporting;
 public static class FunnelHtml
 {
     /// <summary>Shown in the bottleneck box when no conversion falls below its benchmark.</summary>
-    internal const string NoBottleneckSentence = "No stage is below its benchmark: every conversion that has a benchmark meets it.";
+    internal const string NoBottleneckSentence = "No stage is below its benchmark.";
 
     /// <summary>THE MODEL's chain, the stages the chart draws as bars.</summary>
     internal static readonly IReadOnlyList<string> Chain = ["new", "mql", "working", "sql", "customer"];
@@ -41,17 +41,16 @@ public static class FunnelHtml
         WriteTimeInStage(sb, report.Overall);
 
         var stageColumns = StageColumns(report);
-        var conversionColumns = ConversionColumns(report);
         WriteSection(sb, "teams", "Teams", "The funnel per team: people entering each stage and the conversions between them.", () =>
-            WriteSliceTable(sb, "teams-table", "Team", report.Teams, stageColumns, conversionColumns, "No team was assigned anyone in this window."));
+            WriteSliceTable(sb, "teams-table", "Team", report.Teams, stageColumns, ConversionColumns(report.Overall, report.Teams), "No team was assigned anyone in this window."));
         WriteSection(sb, "members", "Members", "The same funnel per member.", () =>
-            WriteSliceTable(sb, "members-table", "Member", report.Members, stageColumns, conversionColumns, "No member was assigned anyone in this window."));
+            WriteSliceTable(sb, "members-table", "Member", report.Members, stageColumns, ConversionColumns(report.Overall, report.Members), "No member was assigned anyone in this window."));
         WriteSlas(sb, report.Slas);
         WriteRecycles(sb, report.Recycles);
         WriteRouting(sb, report.Routing);
         WriteShares(sb, report.Routing.Shares);
         WriteSection(sb, "periods", "Periods", "The funnel per period, to see whether a change helped.", () =>
-            WriteSliceTable(sb, "periods-table", "Period", report.Periods, stageColumns, conversionColumns, "No periods in this window."));
+            WriteSliceTable(sb, "periods-table", "Period", report.Periods, stageColumns, ConversionColumns(report.Overall, report.Periods), "No periods in this window."));
 
         sb.Append("<footer><p>A conversion is the share of the people who entered a stage and later reached the next stage ");
         sb.Append("or a later one. Times in stage count completed stays only. ▼ marks a conversion below its benchmark.</p></footer>");
@@ -285,8 +284,8 @@ public static class FunnelHtml
             var total = row.Team is null || row.Member is null;
             sb.Append(Inv, $"<tr data-sla=\"{Encode(row.Sla)}\" data-team=\"{Encode(row.Team)}\" data-member=\"{Encode(row.Member)}\"{(total ? " class=\"total\"" : "")}>");
             sb.Append(Inv, $"<th scope=\"row\">{Encode(row.Sla)}</th>");
-            sb.Append(Inv, $"<td>{(row.Team is null ? "<em>all teams</em>" : Encode(row.Team))}</td>");
-            sb.Append(Inv, $"<td>{(row.Member is null ? "<em>all members</em>" : Encode(row.Member))}</td>");
+            sb.Append(Inv, $"<td class=\"name\">{(row.Team is null ? "<em>all teams</em>" : Encode(row.Team))}</td>");
+            sb.Append(Inv, $"<td class=\"name\">{(row.Member is null ? "<em>all members</em>" : Encode(row.Member))}</td>");
             sb.Append(Inv, $"<td class=\"num\">{Count(row.Met)}</td><td class=\"num\">{Count(row.Missed)}</td><td class=\"num\">{Count(row.Pending)}</td>");
             sb.Append(Inv, $"<td class=\"num\">{Percent(row.Met, row.Met + row.Missed)}</td>");
             sb.Append(Inv, $"<td class=\"num\" data-seconds=\"{Raw(row.MedianFirstTouchSeconds)}\">{Duration(row.MedianFirstTouchSeconds)}</td></tr>");
@@ -355,7 +354,7 @@ public static class FunnelHtml
         foreach (var row in shares)
         {
             sb.Append(Inv, $"<tr data-team=\"{Encode(row.Team)}\" data-member=\"{Encode(row.Member)}\">");
-            sb.Append(Inv, $"<td>{Encode(row.Team)}</td><td>{Encode(row.Strategy)}</td><th scope=\"row\">{Encode(row.Member)}</th>");
+            sb.Append(Inv, $"<td class=\"name\">{Encode(row.Team)}</td><td>{Encode(row.Strategy)}</td><th scope=\"row\">{Encode(row.Member)}</th>");
             sb.Append(Inv, $"<td class=\"num\">{Count(row.Assigned)}</td><td class=\"num\">{Percent(row.Share)}</td>");
             sb.Append(Inv, $"<td class=\"num\">{Percent(row.PromisedShare)}</td><td class=\"num\">{Points(row.Share - row.PromisedShare)}</td></tr>");
         }
@@ -385,15 +384,19 @@ public static class FunnelHtml
         return columns;
     }
 
-    private static List<(string From, string To)> ConversionColumns(FunnelReport report)
+    /// <summary>
+    /// The conversions a table of slices shows: those any of its slices has, in the overall funnel's order. A column
+    /// no slice fills would be a column of dashes.
+    /// </summary>
+    private static List<(string From, string To)> ConversionColumns(FunnelSlice overall, IReadOnlyList<FunnelSlice> slices)
     {
+        var present = slices.SelectMany(s => s.Conversions).Select(c => (c.From, c.To)).ToHashSet();
         var columns = new List<(string From, string To)>();
-        var all = new[] { report.Overall }.Concat(report.Teams).Concat(report.Members).Concat(report.Periods).SelectMany(s => s.Conversions);
-        foreach (var c in all)
+        foreach (var pair in overall.Conversions.Select(c => (c.From, c.To)).Concat(slices.SelectMany(s => s.Conversions).Select(c => (c.From, c.To))))
         {
-            if (!columns.Contains((c.From, c.To)))
+            if (present.Contains(pair) && !columns.Contains(pair))
             {
-                columns.Add((c.From, c.To));
+                columns.Add(pair);
             }
         }
 

@@ -13,8 +13,8 @@ internal static class FunnelHtmlChart
 {
     // User units of the viewBox; the SVG scales to the page width, so only the proportions matter.
     private const int Width = 760;
-    private const int LabelRight = 112;
-    private const int BarLeft = 124;
+    private const int LabelRight = 136;
+    private const int BarLeft = 148;
     private const int BarMax = 400;
     private const int BarHeight = 30;
     private const int GapHeight = 38;

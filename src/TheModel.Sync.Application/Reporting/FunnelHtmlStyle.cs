@@ -57,9 +57,12 @@ internal static class FunnelHtmlStyle
         .table-wrap { overflow-x: auto; margin-top: 12px; }
         table { border-collapse: collapse; font-size: 0.9rem; font-variant-numeric: tabular-nums; min-width: 50%; }
         caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
-        th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
-        thead th { border-bottom: 2px solid var(--ink); font-weight: 600; }
-        tbody th { font-weight: 500; }
+        th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
+        thead th { border-bottom: 2px solid var(--ink); font-weight: 600; vertical-align: bottom; white-space: normal; }
+        tbody th { font-weight: 500; white-space: normal; overflow-wrap: anywhere; min-width: 8em; max-width: 18em; }
+        td.name { white-space: normal; overflow-wrap: anywhere; min-width: 8em; max-width: 18em; }
+        table.slices { font-size: 0.82rem; }
+        table.slices thead th.num { max-width: 6.5em; }
         .num { text-align: right; }
         td small { color: var(--muted); font-size: 0.8em; }
         tr.total th, tr.total td { background: var(--soft); font-weight: 600; }

@@ -84,7 +84,7 @@ public sealed class FunnelHtmlTests
         var box = page.ById("bottleneck");
 
         Assert.True(box.HasClass("clear"));
-        Assert.Equal("No stage is below its benchmark: every conversion that has a benchmark meets it.", box.WithClass("sentence").Single().Value);
+        Assert.Equal("No stage is below its benchmark.", box.WithClass("sentence").Single().Value);
         Assert.DoesNotContain(page.Descendants(), e => e.HasClass("bottleneck"));
     }
 
@@ -142,7 +142,7 @@ public sealed class FunnelHtmlTests
             [ScriptTeam, "weighted", QuotedMember, "40", "57.1%", "60.0%", "−2.9 pts"],
             Row(page, "shares-table", "data-member", QuotedMember));
         Assert.Equal(
-            ["2026-11-27", "50", "18", "15", "4", "1", "0", "0", "36.0% 18/50", "–", "–", "–", "22.2% 4/18 ▼ below"],
+            ["2026-11-27", "50", "18", "15", "4", "1", "0", "0", "36.0% 18/50", "22.2% 4/18 ▼ below"],
             Row(page, "periods-table", "data-key", "2026-11-27"));
     }
 
@@ -159,7 +159,7 @@ public sealed class FunnelHtmlTests
         Assert.Equal("–", page.ById("queue-rate").Value);
         Assert.NotNull(page.ById("no-decisions"));
         Assert.Equal("↓ – went on to mql (no one entered new) · benchmark 15.0%", page.WithClass("funnel-gap").First().Value);
-        Assert.Equal("No stage is below its benchmark: every conversion that has a benchmark meets it.", page.ById("bottleneck").WithClass("sentence").Single().Value);
+        Assert.Equal("No stage is below its benchmark.", page.ById("bottleneck").WithClass("sentence").Single().Value);
         Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Infinity", html, StringComparison.Ordinal);
         Assert.DoesNotContain("∞", html, StringComparison.Ordinal);

@@ -17,12 +17,13 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process process;
     private readonly string profileDir;
+    private readonly TimeSpan startTimeout;
     private readonly ConcurrentQueue<string> stderr = new();
     private readonly ClientWebSocket socket = new();
     private readonly SemaphoreSlim sendLock = new(1, 1);
@@ -31,27 +32,32 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
     private Task receiveLoop = Task.CompletedTask;
     private int lastId;
 
-    private HeadlessChromium(Process process, string profileDir)
+    private HeadlessChromium(Process process, string profileDir, TimeSpan startTimeout)
     {
         this.process = process;
         this.profileDir = profileDir;
+        this.startTimeout = startTimeout;
     }
 
     /// <summary>What Chromium wrote on stderr so far: the first thing to read when a test fails.</summary>
     public string Log => string.Join(Environment.NewLine, stderr);
 
     /// <summary>Starts Chromium on <paramref name="url"/> with a fresh profile and connects to its DevTools endpoint.</summary>
-    public static async Task<HeadlessChromium> LaunchAsync(string url, CancellationToken ct)
+    public static Task<HeadlessChromium> LaunchAsync(string url, CancellationToken ct) =>
+        LaunchAsync(url, ExecutablePath, DefaultStartTimeout, ct);
+
+    /// <summary>The same with another executable and start timeout, so the tests of this class can stand in a broken browser.</summary>
+    public static async Task<HeadlessChromium> LaunchAsync(string url, string executable, TimeSpan startTimeout, CancellationToken ct)
     {
-        if (!File.Exists(ExecutablePath))
+        if (!File.Exists(executable))
         {
             throw new InvalidOperationException(
-                $"{ExecutablePath} is missing: the HTML report test needs Debian's chromium. Install it with `apt-get install -y chromium`.");
+                $"{executable} is missing: the HTML report test needs Debian's chromium. Install it with `apt-get install -y chromium`.");
         }
 
         var profileDir = Path.Combine(Path.GetTempPath(), "tm-chromium-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profileDir);
-        var start = new ProcessStartInfo(ExecutablePath)
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -67,7 +73,7 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var browser = new HeadlessChromium(process, profileDir);
+        var browser = new HeadlessChromium(process, profileDir, startTimeout);
         try
         {
             await browser.StartAsync(ct);
@@ -145,15 +151,6 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         socket.Abort();
         try
         {
-            await receiveLoop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-            // The loop ends by cancellation or by the aborted socket; either is the expected end here.
-        }
-
-        try
-        {
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
@@ -168,6 +165,15 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         }
         finally
         {
+            try
+            {
+                await receiveLoop;
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or JsonException)
+            {
+                // The loop has already failed every command that waited on it; the test saw the error there.
+            }
+
             process.Dispose();
             socket.Dispose();
             closing.Dispose();
@@ -204,12 +210,12 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
         Uri uri;
         try
         {
-            uri = await endpoint.Task.WaitAsync(StartTimeout, ct);
+            uri = await endpoint.Task.WaitAsync(startTimeout, ct);
         }
         catch (TimeoutException)
         {
             throw new TimeoutException(
-                $"Chromium did not print \"DevTools listening on ws://...\" within {StartTimeout.TotalSeconds:0} s.{Environment.NewLine}{Log}");
+                $"Chromium did not print \"DevTools listening on ws://...\" within {startTimeout.TotalSeconds:0.#} s.{Environment.NewLine}{Log}");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
