@@ -59,7 +59,7 @@ public static class FunnelHtml
     }
 
     /// <summary>What the page calls a stage: the chain's last stage is THE MODEL's "won".</summary>
-    internal static string StageLabel(string stage) => stage == "customer" ? "customer (won)" : stage;
+    internal static string StageLabel(string stage) => ChainIndex(stage) == Chain.Count - 1 ? "customer (won)" : stage;
 
     /// <summary>The stage's position in the chain; benchmarks may say "won" for customer.</summary>
     internal static int ChainIndex(string stage)
@@ -74,6 +74,9 @@ public static class FunnelHtml
 
         return string.Equals(stage, "won", StringComparison.OrdinalIgnoreCase) ? Chain.Count - 1 : -1;
     }
+
+    private static bool SameStage(string a, string b) =>
+        string.Equals(a, b, StringComparison.Ordinal) || (ChainIndex(a) >= 0 && ChainIndex(a) == ChainIndex(b));
 
     private static void WriteHeader(StringBuilder sb, FunnelReport report)
     {
@@ -163,7 +166,7 @@ public static class FunnelHtml
         sb.Append("</tr></thead><tbody>");
         foreach (var c in conversions)
         {
-            var isBottleneck = report.Bottleneck is { } b && b.From == c.From && b.To == c.To;
+            var isBottleneck = report.Bottleneck is { } b && SameStage(b.From, c.From) && SameStage(b.To, c.To);
             sb.Append(Inv, $"<tr data-from=\"{Encode(c.From)}\" data-to=\"{Encode(c.To)}\"{(isBottleneck ? " class=\"bottleneck\"" : "")}>");
             sb.Append(Inv, $"<th scope=\"row\">{Encode(StageLabel(c.From))} → {Encode(StageLabel(c.To))}</th>");
             sb.Append(Inv, $"<td class=\"num\">{Count(c.Entered)}</td><td class=\"num\">{Count(c.Converted)}</td>");

@@ -77,6 +77,30 @@ public sealed class FunnelHtmlTests
     }
 
     [Fact]
+    public void Render_BottleneckNamingWon_MarksTheCustomerBar()
+    {
+        var report = WithBottleneck() with { Bottleneck = new Bottleneck("sql", "won", 0.1, 0.25, 12, 1, "sql → won is slow.") };
+
+        var page = Parse(FunnelHtml.Render(report));
+
+        Assert.Equal(["sql", "customer"], page.WithClass("funnel-bar").Where(b => b.HasClass("bottleneck")).Select(b => b.Attr("data-stage")));
+        Assert.Equal("Bottleneck: sql → customer (won)", page.ById("bottleneck").Element("h2")!.Value);
+        Assert.Equal("bottleneck", page.ById("conversions").Descendants("tr").Single(r => (string?)r.Attribute("data-to") == "customer").Attr("class"));
+    }
+
+    [Fact]
+    public void Render_BottleneckOffTheChain_CallsItOutWithoutMarkingBars()
+    {
+        var report = WithBottleneck() with { Bottleneck = new Bottleneck("nurture", "mql", 0.05, 0.2, 15, 1, "Few come back from nurture.") };
+
+        var page = Parse(FunnelHtml.Render(report));
+
+        Assert.Equal("Few come back from nurture.", page.ById("bottleneck").WithClass("sentence").Single().Value);
+        Assert.DoesNotContain(page.WithClass("funnel-bar"), b => b.HasClass("bottleneck"));
+        Assert.DoesNotContain(page.WithClass("funnel-gap"), g => g.HasClass("bottleneck"));
+    }
+
+    [Fact]
     public void Render_NoBottleneck_SaysNoStageIsBelowItsBenchmark()
     {
         var page = Parse(FunnelHtml.Render(WithoutBottleneck()));
