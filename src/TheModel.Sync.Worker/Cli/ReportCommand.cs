@@ -201,7 +201,7 @@ internal static class ReportCommand
         public void Write(FunnelReport r)
         {
             var window = r.From is { } from && r.To is { } to ? $"{Time(from)} → {Time(to)}" : "an empty log";
-            console.Write(new Text($"Funnel report: {window}; {r.Decisions} decisions, {r.People} people; {r.Period}ly slices; config {string.Join(", ", r.ConfigVersions.Select(Short))}"));
+            console.Write(new Text($"Funnel report: {window}; {r.Decisions} decisions, {r.People} people; slices per {r.Period}; config {string.Join(", ", r.ConfigVersions.Select(Short))}"));
             console.WriteLine();
             console.WriteLine();
             Funnel(r.Overall);
