@@ -7,7 +7,7 @@ namespace TheModel.Sync.Config;
 public static class KnownKeys
 {
     public static IReadOnlyList<string> TopLevel { get; } =
-        ["version", "crm", "calendars", "teams", "lists", "matching", "segments", "scoring", "routing", "sla", "recycle", "tests"];
+        ["version", "crm", "calendars", "teams", "lists", "matching", "segments", "scoring", "routing", "sla", "recycle", "report", "tests"];
 
     public static IReadOnlyList<string> Crm { get; } = ["salesforce", "hubspot"];
 
@@ -57,6 +57,9 @@ public static class KnownKeys
     public static IReadOnlyList<string> Recycle { get; } = ["id", "on", "when", "set", "recheck_after", "on_recheck"];
 
     public static IReadOnlyList<string> OnRecheck { get; } = ["set", "task"];
+
+    /// <summary>The funnel report's settings; <c>benchmarks</c> is keyed by stage pairs (FROM-&gt;TO), not by fixed keys.</summary>
+    public static IReadOnlyList<string> Report { get; } = ["period", "benchmarks"];
 
     public static IReadOnlyList<string> Test { get; } = ["name", "at", "person", "accounts", "expect"];
 

@@ -1,13 +1,18 @@
+using TheModel.Sync.Core.Model;
+
 namespace TheModel.Sync.Application.Reporting;
 
 /// <summary>
 /// The funnel computed from a decision log (the <c>report</c> verb's result): what the terminal table and the HTML
 /// page show. Stages are canonical names (<c>new</c>, <c>mql</c>, <c>working</c>, <c>sql</c>, <c>customer</c>,
-/// <c>nurture</c>, <c>disqualified</c>); durations are in seconds.
+/// <c>nurture</c>, <c>disqualified</c>); durations are in seconds; rates, shares and benchmarks are fractions (0.4 for
+/// 40%). <see cref="From"/> and <see cref="To"/> are the window the numbers cover: --from (else an hour before the log's
+/// first decision) and --to (else the log's last decision); null only for an empty log.
 /// </summary>
 public sealed record FunnelReport(
     DateTimeOffset? From,
     DateTimeOffset? To,
+    string Period,
     int Decisions,
     int People,
     IReadOnlyList<string> ConfigVersions,
@@ -18,9 +23,17 @@ public sealed record FunnelReport(
     IReadOnlyList<SlaRow> Slas,
     RecycleSummary Recycles,
     RoutingSummary Routing,
-    Bottleneck? Bottleneck);
+    Bottleneck? Bottleneck,
+    string BottleneckSentence,
+    IReadOnlyList<UnreadableLine> UnreadableLines);
 
-/// <summary>The funnel for one slice: everyone, one period (a day or week), one team or one member.</summary>
+/// <summary>A decision log line that could not be read (1-based line number), left out of every number.</summary>
+public sealed record UnreadableLine(long Line, string Reason);
+
+/// <summary>
+/// The funnel for one slice: everyone (key <c>all</c>), one period (key: its first day, yyyy-MM-dd), one team (its id,
+/// <c>(none)</c> for decisions without one) or one member (its id).
+/// </summary>
 public sealed record FunnelSlice(
     string Key,
     IReadOnlyList<StageRow> Stages,
@@ -46,12 +59,21 @@ public sealed record RecycleRow(string Reason, int Recycled, int Rechecked, int 
 /// <summary>Assignments by rule, queue and fallback rates, and each rotating team's members against their promised share.</summary>
 public sealed record RoutingSummary(
     int Assignments,
-    IReadOnlyList<(string Rule, int Count)> ByRule,
+    IReadOnlyList<RuleCount> ByRule,
     double QueueRate,
     double FallbackRate,
     IReadOnlyList<ShareRow> Shares);
+
+/// <summary>Assignments decided by one routing rule (<c>(none)</c> for assignments without a rule).</summary>
+public sealed record RuleCount(string Rule, int Count);
 
 public sealed record ShareRow(string Team, string Strategy, string Member, int Assigned, double Share, double PromisedShare);
 
 /// <summary>The stage whose conversion falls furthest below its benchmark, and the sentence that names it.</summary>
 public sealed record Bottleneck(string From, string To, double Rate, double Benchmark, int Entered, int Converted, string Sentence);
+
+/// <summary>
+/// What the report covers: decisions and entries from <see cref="From"/> to <see cref="To"/> (either open), sliced by
+/// <see cref="Period"/> (the config's <c>report.period</c> when null).
+/// </summary>
+public sealed record ReportOptions(DateTimeOffset? From = null, DateTimeOffset? To = null, ReportPeriod? Period = null);

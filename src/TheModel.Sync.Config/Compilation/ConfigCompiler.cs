@@ -44,6 +44,7 @@ internal static class ConfigCompiler
         var routing = Section("routing") is { } routingNode ? RoutingCompiler.Compile(context, routingNode) : [];
         var slas = Section("sla") is { } slaNode ? SlaCompiler.Compile(context, slaNode, teams) : [];
         var recycle = Section("recycle") is { } recycleNode ? RecycleCompiler.Compile(context, recycleNode) : [];
+        var report = ReportCompiler.Compile(context, Section("report"));
         var tests = Section("tests") is { } testsNode ? TestCompiler.Compile(context, testsNode) : [];
 
         if (diagnostics.HasErrors)
@@ -68,6 +69,7 @@ internal static class ConfigCompiler
         {
             CustomPersonFields = [.. context.CustomPersonFields],
             CustomAccountFields = [.. context.CustomAccountFields],
+            Report = report,
         };
         return new LoadedConfig(rules, tests, version, [.. files.Select(f => f.DisplayPath)]);
     }

@@ -41,5 +41,10 @@ internal static class ErrorCodes
     public const string BadAssign = "TM0047";
     public const string BadListSource = "TM0048";
     public const string OpportunityOutsideLostRule = "TM0049";
+    public const string BadBenchmarkPair = "TM0060";
+    public const string UnknownBenchmarkStage = "TM0061";
+    public const string BenchmarkOutOfOrder = "TM0062";
+    public const string BadPercentage = "TM0063";
+    public const string DuplicateBenchmark = "TM0064";
     public const string BadTest = "TM0091";
 }

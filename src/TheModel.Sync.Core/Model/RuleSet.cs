@@ -109,6 +109,9 @@ public sealed class RuleSet
     /// <summary>Names of the custom account fields (<c>account.fields.NAME</c>) the rules use.</summary>
     public IReadOnlyList<string> CustomAccountFields { get; init; } = [];
 
+    /// <summary>The <c>report:</c> section (the funnel report's period and benchmarks); its defaults when absent.</summary>
+    public ReportSettings Report { get; init; } = ReportSettings.Default;
+
     public Member? FindMember(string id) => _membersById.GetValueOrDefault(id);
 
     public Team? FindTeam(string id) => _teamsById.GetValueOrDefault(id);
