@@ -127,7 +127,7 @@ public static class FunnelHtml
         {
             sb.Append("<section id=\"bottleneck\" class=\"callout clear\" data-from=\"\" data-to=\"\">");
             sb.Append("<h2>No bottleneck</h2>");
-            sb.Append(Inv, $"<p class=\"sentence\">{Encode(NoBottleneckSentence)}</p></section>");
+            sb.Append(Inv, $"<p class=\"sentence\">{Encode(string.IsNullOrEmpty(report.BottleneckSentence) ? NoBottleneckSentence : report.BottleneckSentence)}</p></section>");
             return;
         }
 

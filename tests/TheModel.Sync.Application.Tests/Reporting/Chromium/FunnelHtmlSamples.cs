@@ -31,6 +31,7 @@ internal static class FunnelHtmlSamples
     public static FunnelReport Empty() => new(
         null,
         null,
+        "week",
         0,
         0,
         [],
@@ -41,11 +42,14 @@ internal static class FunnelHtmlSamples
         [],
         new RecycleSummary([]),
         new RoutingSummary(0, [], double.NaN, 0, []),
-        null);
+        null,
+        FunnelHtml.NoBottleneckSentence,
+        []);
 
     public static FunnelReport Report(Bottleneck? bottleneck) => new(
         From,
         To,
+        "week",
         769,
         120,
         ["2026-11-19.1", "2026-11-26.2"],
@@ -61,14 +65,16 @@ internal static class FunnelHtmlSamples
         new RecycleSummary([new RecycleRow("no-response", 11, 7, 3, 1), new RecycleRow("timing & budget", 4, 2, 1, 0)]),
         new RoutingSummary(
             96,
-            [("enterprise-by-region", 60), ("fallback-<queue>", 36)],
+            [new RuleCount("enterprise-by-region", 60), new RuleCount("fallback-<queue>", 36)],
             0.0625,
             0.125,
             [
                 new ShareRow(ScriptTeam, "weighted", QuotedMember, 40, 0.5714, 0.6),
                 new ShareRow(ScriptTeam, "weighted", JapaneseMember, 30, 0.4286, 0.4),
             ]),
-        bottleneck);
+        bottleneck,
+        bottleneck?.Sentence ?? FunnelHtml.NoBottleneckSentence,
+        []);
 
     public static FunnelSlice Overall() => new(
         "all",
