@@ -114,7 +114,19 @@ public interface IDecisionLog
     Task AppendAsync(IReadOnlyList<string> decisionJson, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> ReadAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> lines, oldest first, after the <paramref name="after"/> cursor (null: from the
+    /// start), appended at or after <paramref name="from"/> and before <paramref name="to"/> (each null: unbounded).
+    /// The times are when the lines were appended (a few milliseconds after each decision's <c>at</c>). Pass the
+    /// page's <see cref="DecisionLogPage.Next"/> to read on; it is null once the page reached the end of the range.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="after"/> is not a cursor this log handed out.</exception>
+    Task<DecisionLogPage> ReadPageAsync(string? after, int max, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of the decision log and the cursor to read the next one with (null at the end of the range).</summary>
+public sealed record DecisionLogPage(IReadOnlyList<string> Lines, string? Next);
 
 /// <summary>
 /// What the worker remembers about one person between evaluations: the owner it last wrote (to tell a human's
