@@ -88,7 +88,8 @@ internal static class WorkerHost
         await app.RunAsync(cancellationToken);
     }
 
-    private static void ConfigureConfiguration(ConfigurationManager configuration, IReadOnlyList<string> args, IDictionary<string, string?>? overrides)
+    /// <summary>The worker's settings sources, in order; the verbs that read the live store (export-log, explain) use them too.</summary>
+    internal static void ConfigureConfiguration(IConfigurationBuilder configuration, IReadOnlyList<string> args, IDictionary<string, string?>? overrides)
     {
         // The web host's defaults (appsettings.{Environment}.json, user secrets, the content root) are replaced
         // by the sources the worker documents, in this order.
