@@ -197,9 +197,13 @@ internal static class WorkerHost
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         var queue = app.Services.GetRequiredService<IEventQueue>();
         var connectors = app.Services.GetRequiredService<CrmConnectorSet>();
+        var routing = app.Services.GetRequiredService<IRoutingStore>();
+        var context = app.Services.GetRequiredService<IRoutingContextSource>();
         metrics.Registry.AddBeforeCollectCallback(async ct =>
         {
             metrics.SetQueue(await queue.StatsAsync(ct));
+            var rules = context.Current.Rules;
+            metrics.SetOwners(rules, await routing.SnapshotAsync(rules, ct));
             foreach (var c in connectors.All)
             {
                 metrics.SetBudget(c.Budget);
