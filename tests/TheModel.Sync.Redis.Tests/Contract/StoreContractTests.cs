@@ -534,6 +534,24 @@ public abstract class StoreContractTests
     // ---- person memory -----------------------------------------------------------------------------------------
 
     [Fact]
+    public async Task PersonMemory_FunnelFields_ComeBackAsPut()
+    {
+        var memory = Memory();
+        var full = new PersonMemo("41234567", T0, [], new Dictionary<string, int>(), T0.AddMinutes(1), Stage.Working, T0.AddHours(-2), T0.AddHours(-3), ["sr-first-touch"]);
+        var bare = PersonMemo.Empty;
+
+        await memory.PutAsync(CrmKind.HubSpot, new Dictionary<string, PersonMemo> { ["p1"] = full, ["p2"] = bare }, default);
+        var got = await memory.GetAsync(CrmKind.HubSpot, ["p1", "p2"], default);
+
+        Assert.Equal(
+            (full.ReadAt, full.StageSeen, full.StageSeenEnteredAt, full.SlaCountedFor),
+            (got["p1"].ReadAt, got["p1"].StageSeen, got["p1"].StageSeenEnteredAt, got["p1"].SlaCountedFor));
+        Assert.Equal(["sr-first-touch"], got["p1"].SlaCounted!);
+        Assert.Equal(((Stage?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (got["p2"].StageSeen, got["p2"].StageSeenEnteredAt, got["p2"].SlaCountedFor));
+        Assert.Empty(got["p2"].SlaCounted ?? []);
+    }
+
+    [Fact]
     public async Task PersonMemory_PutThenGet_ReturnsKnownPeoplePerCrm()
     {
         var memory = Memory();
