@@ -35,7 +35,12 @@ public enum EventResult : byte
 }
 
 /// <summary>A decision the processor made, for the log, the metrics and the sandbox's live table.</summary>
-public sealed record ProcessedDecision(CrmEvent Event, Decision Decision, string Json, int Writes, TimeSpan EventToWrite);
+/// <remarks>
+/// <see cref="Person"/> is the person as read just before the decision; <see cref="MemoBefore"/> what the worker
+/// remembered of it then, null for a person it had never decided on (the funnel metrics tell CRM-made stage changes
+/// and first sightings by these).
+/// </remarks>
+public sealed record ProcessedDecision(CrmEvent Event, Decision Decision, string Json, int Writes, TimeSpan EventToWrite, Person? Person = null, PersonMemo? MemoBefore = null);
 
 /// <summary>The outcome of one batch.</summary>
 public sealed record BatchResult(IReadOnlyDictionary<string, EventResult> Results, IReadOnlyList<ProcessedDecision> Decisions, IReadOnlyList<string> Problems);
@@ -231,6 +236,7 @@ public sealed class EventProcessor
 
         var recordById = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var newMemos = new Dictionary<string, PersonMemo>(StringComparer.Ordinal);
+        var before = new Dictionary<string, (Person Person, PersonMemo? Memo)>(StringComparer.Ordinal);
 
         foreach (var group in byPerson)
         {
@@ -276,6 +282,7 @@ public sealed class EventProcessor
             var plan = new StoredPlan(crm, write.Update is { } u ? [u] : [], write.Tasks, json);
             await _journal.PutAsync(first.Event.DedupeKey, plan, ct).ConfigureAwait(false);
             plans[first.EntryId] = (first, plan, decision, clock);
+            before[first.EntryId] = (person, memos.GetValueOrDefault(group.Key));
             foreach (var e in group.Skip(1))
             {
                 plans[e.EntryId] = (e, StoredPlanEmpty(crm), null, null);
@@ -339,7 +346,8 @@ public sealed class EventProcessor
             if (decision is not null)
             {
                 var writes = itemOutcomes.Count(o => o!.Status == WriteStatus.Written);
-                decisions.Add(new ProcessedDecision(entry.Event, decision, plan.DecisionJson, writes, clock?.Elapsed ?? TimeSpan.Zero));
+                var (person, memoBefore) = before.GetValueOrDefault(entryId);
+                decisions.Add(new ProcessedDecision(entry.Event, decision, plan.DecisionJson, writes, clock?.Elapsed ?? TimeSpan.Zero, person, memoBefore));
                 if (newMemos.TryGetValue(entry.Event.RecordId, out var m))
                 {
                     writtenMemos[entry.Event.RecordId] = m;
@@ -414,7 +422,16 @@ public sealed class EventProcessor
             reassigns[sla] = reassigns.GetValueOrDefault(sla) + 1;
         }
 
-        return new PersonMemo(owner, newAssignment ? decision.At : memo.OwnerWrittenAt, breaches, reassigns, readAt);
+        return memo.WithSlaResultsCounted(decision) with
+        {
+            OwnerWritten = owner,
+            OwnerWrittenAt = newAssignment ? decision.At : memo.OwnerWrittenAt,
+            BreachesHandled = breaches,
+            Reassigns = reassigns,
+            ReadAt = readAt,
+            StageSeen = decision.Stage,
+            StageSeenEnteredAt = decision.StageEnteredAt,
+        };
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using TheModel.Sync.Application.Crm;
+using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
+using TheModel.Sync.Core.Records;
 
 namespace TheModel.Sync.Application.Pipeline;
 
@@ -114,21 +116,66 @@ public interface IDecisionLog
     Task AppendAsync(IReadOnlyList<string> decisionJson, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> ReadAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> lines, oldest first, after the <paramref name="after"/> cursor (null: from the
+    /// start), appended at or after <paramref name="from"/> and before <paramref name="to"/> (each null: unbounded).
+    /// The times are when the lines were appended (a few milliseconds after each decision's <c>at</c>). Pass the
+    /// page's <see cref="DecisionLogPage.Next"/> to read on; it is null once the page reached the end of the range.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="after"/> is not a cursor this log handed out.</exception>
+    Task<DecisionLogPage> ReadPageAsync(string? after, int max, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of the decision log and the cursor to read the next one with (null at the end of the range).</summary>
+public sealed record DecisionLogPage(IReadOnlyList<string> Lines, string? Next);
 
 /// <summary>
 /// What the worker remembers about one person between evaluations: the owner it last wrote (to tell a human's
 /// change from its own, section 8's manual guard), the SLA history of the current assignment, and when it last read
-/// the record (a notice of a change that happened before that read needs no new read).
+/// the record (a notice of a change that happened before that read needs no new read). For the funnel metrics it also
+/// keeps the stage it last saw or wrote and when that stage was entered (a different stage at the next read is a
+/// change made in the CRM), and which SLA results (met, breached) it has counted for which assignment (a met SLA shows
+/// in every later decision of that assignment and must count once).
 /// </summary>
 public sealed record PersonMemo(
     string? OwnerWritten,
     DateTimeOffset? OwnerWrittenAt,
     IReadOnlyList<string> BreachesHandled,
     IReadOnlyDictionary<string, int> Reassigns,
-    DateTimeOffset? ReadAt = null)
+    DateTimeOffset? ReadAt = null,
+    Stage? StageSeen = null,
+    DateTimeOffset? StageSeenEnteredAt = null,
+    DateTimeOffset? SlaCountedFor = null,
+    IReadOnlyList<string>? SlaCounted = null)
 {
     public static PersonMemo Empty { get; } = new(null, null, [], new Dictionary<string, int>());
+
+    /// <summary>The decision's SLA results (met, breached) not counted yet for the assignment they belong to.</summary>
+    public IReadOnlyList<SlaTrace> UncountedSlaResults(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var counted = CountedSoFar(decision);
+        return [.. decision.Why.Sla.Where(s => s.State is SlaState.Met or SlaState.Breached && !counted.Contains(s.Sla.Id, StringComparer.Ordinal))];
+    }
+
+    /// <summary>This memo with the decision's SLA results counted: a decision that assigns starts a new assignment with none counted.</summary>
+    public PersonMemo WithSlaResultsCounted(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision.Outcome == DecisionOutcome.Assigned)
+        {
+            return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [] };
+        }
+
+        var counted = CountedSoFar(decision);
+        return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [.. counted.Union(UncountedSlaResults(decision).Select(s => s.Sla.Id), StringComparer.Ordinal)] };
+    }
+
+    // A decision that keeps the owner reports the SLAs of the assignment in force (its owner_set_at); one that assigns
+    // reports those of the assignment it ends, which is the one this memo last counted for.
+    private IReadOnlyList<string> CountedSoFar(Decision decision) =>
+        decision.Outcome == DecisionOutcome.Assigned || SlaCountedFor == decision.OwnerSetAt ? SlaCounted ?? [] : [];
 }
 
 public interface IPersonMemory
@@ -145,13 +192,13 @@ public interface IPersonMemory
 /// </summary>
 public interface IRoutingStore
 {
-    Task<Core.Engine.IRoutingState> SnapshotAsync(RuleSet rules, CancellationToken cancellationToken);
+    Task<IRoutingState> SnapshotAsync(RuleSet rules, CancellationToken cancellationToken);
 
     /// <summary>Applies the decision's rotation and footprint change if the rotation is as the snapshot saw it.</summary>
-    Task<bool> TryApplyAsync(Core.Engine.Decision decision, CancellationToken cancellationToken);
+    Task<bool> TryApplyAsync(Decision decision, CancellationToken cancellationToken);
 
     /// <summary>Replaces the counts with the given footprints (a roster refresh from the CRMs).</summary>
-    Task ResetAsync(RuleSet rules, IEnumerable<Core.Engine.Footprint> footprints, CancellationToken cancellationToken);
+    Task ResetAsync(RuleSet rules, IEnumerable<Footprint> footprints, CancellationToken cancellationToken);
 }
 
 /// <summary>Whether the state store answers (for <c>/readyz</c>).</summary>

@@ -16,6 +16,7 @@ internal static class CommandLine
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ExportLogCommand.Create());
 
         // `run` is the default verb: a bare `themodel-sync`, or one given only run's options, starts the daemon.
         if (args.Length == 0 || args[0] is "--config" or "--urls" || args[0].StartsWith("--config=", StringComparison.Ordinal) || args[0].StartsWith("--urls=", StringComparison.Ordinal))

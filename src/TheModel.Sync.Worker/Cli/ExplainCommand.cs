@@ -8,25 +8,76 @@ using TheModel.Sync.Core.Records;
 
 namespace TheModel.Sync.Worker.Cli;
 
-/// <summary><c>explain</c>: one person's decision in plain words.</summary>
+/// <summary>
+/// <c>explain</c>: one person's decision in plain words. With <c>--config</c> the person (JSON, @FILE, or an id in
+/// <c>--people</c>) is evaluated now, exactly as before the live mode existed; without it, <c>--person CRM:ID</c> reads
+/// the person's last decisions from the decision log (<see cref="LiveExplain"/>). Whether --config is given is the
+/// whole rule: a CRM:ID with --config is an id to look up in --people, as it always was.
+/// </summary>
 internal static class ExplainCommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "The routing config (a file or a folder).", Required = true };
-        var person = new Option<string>("--person") { Description = "The person: a JSON object, @FILE holding one, or an id to look up in --people.", Required = true };
+        var config = new Option<string?>("--config") { Description = "The routing config (a file or a folder). With it, explain evaluates --person now; without it, explain reads the decision log." };
+        var person = new Option<string>("--person")
+        {
+            Description = "With --config: a JSON object, @FILE holding one, or an id to look up in --people. Without --config: CRM:ID, "
+                + "the CRM (salesforce or hubspot, any case) and the person's id in it (hubspot:1344, salesforce:00Q5g00000AbCdEEAV; a 15-character "
+                + "Salesforce id is read as its 18-character form), whose last decisions are read from the decision log.",
+            Required = true,
+        };
         var people = new Option<string?>("--people") { Description = "Persons file to find --person ID in (its state seeds open counts and ownership)." };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
-        var json = new Option<bool>("--json") { Description = "Print the decision record (JSON) instead of words." };
-        var command = new Command("explain", "Explain the decision for one person: which rules did not apply and why, who was excluded and why, the score's parts.")
+        var json = new Option<bool>("--json") { Description = "Print the decision record (JSON) instead of words; from the log, the lines as they are." };
+        var decisions = new Option<string?>("--decisions") { Description = "Without --config: read this decision log file (JSON Lines) instead of the live log in Redis." };
+        var last = new Option<int>("--last") { Description = "Without --config: how many of the person's latest decisions to show (default 3).", DefaultValueFactory = _ => 3 };
+        var command = new Command(
+            "explain",
+            "Explain the decision for one person: which rules did not apply and why, who was excluded and why, the score's parts. "
+            + "With --config, the person is evaluated now. Without --config, --person CRM:ID shows that person's last decisions from the decision log: "
+            + "the live log in Redis (found as `run` finds it: Redis:Configuration in appsettings.json, Redis__Configuration, or --Redis:Configuration=HOST:PORT), "
+            + "or --decisions FILE.")
         {
-            config, person, people, accounts, opportunities, at, json,
+            config, person, people, accounts, opportunities, at, json, decisions, last,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(config)!, parse.GetValue(person)!, parse.GetValue(people), parse.GetValue(accounts), parse.GetValue(at),
-            parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities)));
+
+        // Settings for the live log (--Redis:Configuration=...) are tokens the parser does not know; they are checked below.
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            var configPath = parse.GetValue(config);
+            var unmatched = parse.UnmatchedTokens;
+            if (configPath is null)
+            {
+                if (!DecisionLogSource.TrySettings([.. unmatched], Console.Error, out var settings))
+                {
+                    return CliSupport.ExitError;
+                }
+
+                return await LiveExplain.RunAsync(parse.GetValue(person)!, parse.GetValue(decisions), parse.GetValue(last), parse.GetValue(json), settings, Console.Out, Console.Error, ct);
+            }
+
+            if (unmatched.Count > 0 || parse.GetValue(decisions) is not null)
+            {
+                foreach (var token in unmatched)
+                {
+                    Console.Error.WriteLine($"error: unrecognized argument '{token}'");
+                }
+
+                if (parse.GetValue(decisions) is not null)
+                {
+                    Console.Error.WriteLine("error: --decisions reads the decision log and does not go with --config (drop --config to read the log)");
+                }
+
+                return CliSupport.ExitError;
+            }
+
+            return Run(
+                configPath, parse.GetValue(person)!, parse.GetValue(people), parse.GetValue(accounts), parse.GetValue(at),
+                parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities));
+        });
         return command;
     }
 

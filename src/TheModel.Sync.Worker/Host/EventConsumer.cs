@@ -38,6 +38,7 @@ internal sealed partial class EventConsumer : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<EventConsumer> _logger;
     private readonly IBatchObserver[] _observers;
+    private readonly FunnelRecorder _funnel;
     private readonly CancellationTokenSource _abort = new();
     private long _batches;
 
@@ -61,6 +62,7 @@ internal sealed partial class EventConsumer : BackgroundService
         _time = time;
         _logger = logger;
         _observers = [.. observers];
+        _funnel = new FunnelRecorder(metrics, time.GetUtcNow());
     }
 
     public string ConsumerName { get; }
@@ -187,6 +189,8 @@ internal sealed partial class EventConsumer : BackgroundService
 
         foreach (var d in result.Decisions)
         {
+            // Before the decision counter: a reader that sees the decision counted sees its funnel series too.
+            _funnel.Record(d);
             _metrics.Decisions.WithLabels(d.Decision.Rule ?? "none", d.Decision.Outcome == Core.Engine.DecisionOutcome.Assigned ? "assigned" : "kept").Inc();
             if (d.Writes > 0)
             {

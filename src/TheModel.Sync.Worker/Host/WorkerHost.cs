@@ -88,7 +88,8 @@ internal static class WorkerHost
         await app.RunAsync(cancellationToken);
     }
 
-    private static void ConfigureConfiguration(ConfigurationManager configuration, IReadOnlyList<string> args, IDictionary<string, string?>? overrides)
+    /// <summary>The worker's settings sources, in order; the verbs that read the live store (export-log, explain) use them too.</summary>
+    internal static void ConfigureConfiguration(IConfigurationBuilder configuration, IReadOnlyList<string> args, IDictionary<string, string?>? overrides)
     {
         // The web host's defaults (appsettings.{Environment}.json, user secrets, the content root) are replaced
         // by the sources the worker documents, in this order.
@@ -196,9 +197,13 @@ internal static class WorkerHost
         var metrics = app.Services.GetRequiredService<WorkerMetrics>();
         var queue = app.Services.GetRequiredService<IEventQueue>();
         var connectors = app.Services.GetRequiredService<CrmConnectorSet>();
+        var routing = app.Services.GetRequiredService<IRoutingStore>();
+        var context = app.Services.GetRequiredService<IRoutingContextSource>();
         metrics.Registry.AddBeforeCollectCallback(async ct =>
         {
             metrics.SetQueue(await queue.StatsAsync(ct));
+            var rules = context.Current.Rules;
+            metrics.SetOwners(rules, await routing.SnapshotAsync(rules, ct));
             foreach (var c in connectors.All)
             {
                 metrics.SetBudget(c.Budget);

@@ -1,6 +1,7 @@
 using Prometheus;
 using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Application.Pipeline;
+using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
 
 namespace TheModel.Sync.Worker.Operations;
@@ -12,6 +13,14 @@ namespace TheModel.Sync.Worker.Operations;
 internal sealed class WorkerMetrics
 {
     private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600];
+
+    // Stays run from minutes (a lead worked at once) to months (nurture): 1 min, 5 min, 15 min, 1 h, 4 h, 8 h, 1, 2, 3,
+    // 7, 14, 30, 60, 90, 180 and 365 days.
+    private static readonly double[] StayBuckets = [60, 300, 900, 3_600, 14_400, 28_800, 86_400, 172_800, 259_200, 604_800, 1_209_600, 2_592_000, 5_184_000, 7_776_000, 15_552_000, 31_536_000];
+
+    private readonly Lock _ownersGate = new();
+    private HashSet<(string Team, string Member)> _ownersPublished = [];
+    private HashSet<(string Team, string Member)> _capacityPublished = [];
 
     public WorkerMetrics()
     {
@@ -72,6 +81,27 @@ internal sealed class WorkerMetrics
             "themodel_roster_problems", "Roster members and queues whose CRM id is missing, unknown or inactive, at the last roster refresh.", "crm");
         JobRuns = factory.CreateCounter(
             "themodel_job_runs_total", "Periodic job runs, by job and result (ok, skipped: another instance holds the lease, error).", "job", "result");
+
+        // The funnel. Label sets appear as people reach them (no pre-population); team is the owner's team after the
+        // decision, "none" when the owner is no roster member.
+        StageEntries = factory.CreateCounter(
+            "themodel_stage_entries_total", "Entries into a stage, made by the worker or seen as made in the CRM (and people created since the worker started, into new).", "crm", "stage", "team");
+        StageTransitions = factory.CreateCounter(
+            "themodel_stage_transitions_total", "Stage changes from -> to, made by the worker or seen as made in the CRM since the worker last saw the person.", "crm", "from", "to", "team");
+        TimeInStage = factory.CreateHistogram(
+            "themodel_time_in_stage_seconds", "Completed stays in a stage whose entry time is known: from entering the stage to leaving it.", new HistogramConfiguration
+            {
+                LabelNames = ["stage", "team"],
+                Buckets = StayBuckets,
+            });
+        SlaResults = factory.CreateCounter(
+            "themodel_sla_total", "SLA results, once per SLA and assignment: met or missed (breached).", "sla", "team", "result");
+        Recycles = factory.CreateCounter(
+            "themodel_recycles_total", "Entries into nurture, by recycle reason (none when the decision carries none).", "reason");
+        OwnerOpen = factory.CreateGauge(
+            "themodel_owner_open", "Open people per roster member in the shared routing state (what max_open is checked against).", "team", "member");
+        OwnerCapacity = factory.CreateGauge(
+            "themodel_owner_capacity", "A roster member's max_open (members without one are not listed).", "team", "member");
     }
 
     public CollectorRegistry Registry { get; }
@@ -121,6 +151,20 @@ internal sealed class WorkerMetrics
     public Gauge RosterProblems { get; }
 
     public Counter JobRuns { get; }
+
+    public Counter StageEntries { get; }
+
+    public Counter StageTransitions { get; }
+
+    public Histogram TimeInStage { get; }
+
+    public Counter SlaResults { get; }
+
+    public Counter Recycles { get; }
+
+    public Gauge OwnerOpen { get; }
+
+    public Gauge OwnerCapacity { get; }
 
     public static string Label(CrmKind crm) => crm == CrmKind.Salesforce ? "salesforce" : "hubspot";
 
@@ -211,5 +255,46 @@ internal sealed class WorkerMetrics
         }
 
         ApiPaused.WithLabels(crm).Set(budget.Paused ? 1 : 0);
+    }
+
+    /// <summary>
+    /// Sets each roster member's open count and max_open from the routing state; members no longer in the roster
+    /// (a reload removed them) are withdrawn rather than left at their last value.
+    /// </summary>
+    public void SetOwners(RuleSet rules, IRoutingState state)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_ownersGate)
+        {
+            var open = new HashSet<(string, string)>();
+            var capacity = new HashSet<(string, string)>();
+            foreach (var team in rules.Teams)
+            {
+                foreach (var member in team.Members)
+                {
+                    OwnerOpen.WithLabels(team.Id, member.Id).Set(state.OpenCount(member));
+                    open.Add((team.Id, member.Id));
+                    if (member.MaxOpen is { } max)
+                    {
+                        OwnerCapacity.WithLabels(team.Id, member.Id).Set(max);
+                        capacity.Add((team.Id, member.Id));
+                    }
+                }
+            }
+
+            foreach (var (team, member) in _ownersPublished.Except(open))
+            {
+                OwnerOpen.RemoveLabelled(team, member);
+            }
+
+            foreach (var (team, member) in _capacityPublished.Except(capacity))
+            {
+                OwnerCapacity.RemoveLabelled(team, member);
+            }
+
+            _ownersPublished = open;
+            _capacityPublished = capacity;
+        }
     }
 }

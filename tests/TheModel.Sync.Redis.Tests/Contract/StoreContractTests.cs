@@ -427,7 +427,129 @@ public abstract class StoreContractTests
         Assert.Equal(lines.Skip(lines.Count - kept.Count), kept);
     }
 
+    [Fact]
+    public async Task DecisionLog_ReadPageAsync_Empty_NoLinesAndNoCursor()
+    {
+        var log = Log(100);
+
+        var page = await log.ReadPageAsync(null, 10, null, null, default);
+
+        Assert.Empty(page.Lines);
+        Assert.Null(page.Next);
+    }
+
+    [Theory]
+    [InlineData(10, 3)]
+    [InlineData(9, 3)]
+    [InlineData(3, 5)]
+    [InlineData(1, 1)]
+    public async Task DecisionLog_ReadPageAsync_PagesThroughTheWholeLogOnceInOrder(int count, int pageSize)
+    {
+        var log = Log(1000);
+        var lines = Enumerable.Range(1, count).Select(i => $"line {i}").ToList();
+        foreach (var chunk in lines.Chunk(4))
+        {
+            await log.AppendAsync(chunk, default);
+        }
+
+        var pages = await ReadAllPagesAsync(log, pageSize, null, null);
+
+        Assert.Equal(lines, pages.SelectMany(p => p));
+        Assert.All(pages.SkipLast(1), p => Assert.Equal(pageSize, p.Count));
+        Assert.Equal((count + pageSize - 1) / pageSize, pages.Count);
+    }
+
+    [Fact]
+    public async Task DecisionLog_ReadPageAsync_FromAndTo_ReadOnlyTheLinesAppendedInBetween()
+    {
+        var log = Log(1000);
+        await log.AppendAsync(["a1", "a2"], default);
+        await PassAsync(Short);
+        var afterA = Clock.GetUtcNow();
+        await PassAsync(Short);
+        await log.AppendAsync(["b1", "b2", "b3"], default);
+        await PassAsync(Short);
+        var afterB = Clock.GetUtcNow();
+        await PassAsync(Short);
+        await log.AppendAsync(["c1"], default);
+
+        Assert.Equal(["b1", "b2", "b3", "c1"], (await ReadAllPagesAsync(log, 2, afterA, null)).SelectMany(p => p));
+        Assert.Equal(["a1", "a2"], (await ReadAllPagesAsync(log, 2, null, afterA)).SelectMany(p => p));
+        Assert.Equal(["b1", "b2", "b3"], (await ReadAllPagesAsync(log, 1, afterA, afterB)).SelectMany(p => p));
+        Assert.Empty((await ReadAllPagesAsync(log, 10, afterB, afterA)).SelectMany(p => p));
+    }
+
+    [Fact]
+    public async Task DecisionLog_ReadPageAsync_CursorOfTrimmedLines_GoesOnFromTheOldestKept()
+    {
+        var log = Log(100);
+        await log.AppendAsync(["1", "2", "3", "4"], default);
+        var first = await log.ReadPageAsync(null, 2, null, null, default);
+        Assert.Equal(["1", "2"], first.Lines);
+        foreach (var chunk in Enumerable.Range(5, 1000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Chunk(50))
+        {
+            await log.AppendAsync(chunk, default);
+        }
+
+        var kept = await log.ReadAsync(5000, default);
+        var next = await log.ReadPageAsync(first.Next, 3, null, null, default);
+
+        Assert.Equal(kept.Take(3), next.Lines);
+        Assert.NotEqual("3", next.Lines[0]);
+    }
+
+    [Theory]
+    [InlineData("not-a-cursor")]
+    [InlineData("12x")]
+    public async Task DecisionLog_ReadPageAsync_ForeignCursor_RefusedNamingIt(string cursor)
+    {
+        var log = Log(100);
+        await log.AppendAsync(["1"], default);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => log.ReadPageAsync(cursor, 10, null, null, default));
+
+        Assert.Contains($"'{cursor}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<IReadOnlyList<string>>> ReadAllPagesAsync(IDecisionLog log, int pageSize, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var pages = new List<IReadOnlyList<string>>();
+        string? cursor = null;
+        do
+        {
+            var page = await log.ReadPageAsync(cursor, pageSize, from, to, default);
+            Assert.True(pages.Count < 1000, "the pages never ended");
+            if (page.Lines.Count > 0 || pages.Count == 0)
+            {
+                pages.Add(page.Lines);
+            }
+
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+
+        return pages;
+    }
+
     // ---- person memory -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task PersonMemory_FunnelFields_ComeBackAsPut()
+    {
+        var memory = Memory();
+        var full = new PersonMemo("41234567", T0, [], new Dictionary<string, int>(), T0.AddMinutes(1), Stage.Working, T0.AddHours(-2), T0.AddHours(-3), ["sr-first-touch"]);
+        var bare = PersonMemo.Empty;
+
+        await memory.PutAsync(CrmKind.HubSpot, new Dictionary<string, PersonMemo> { ["p1"] = full, ["p2"] = bare }, default);
+        var got = await memory.GetAsync(CrmKind.HubSpot, ["p1", "p2"], default);
+
+        Assert.Equal(
+            (full.ReadAt, full.StageSeen, full.StageSeenEnteredAt, full.SlaCountedFor),
+            (got["p1"].ReadAt, got["p1"].StageSeen, got["p1"].StageSeenEnteredAt, got["p1"].SlaCountedFor));
+        Assert.Equal(["sr-first-touch"], got["p1"].SlaCounted!);
+        Assert.Equal(((Stage?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (got["p2"].StageSeen, got["p2"].StageSeenEnteredAt, got["p2"].SlaCountedFor));
+        Assert.Empty(got["p2"].SlaCounted ?? []);
+    }
 
     [Fact]
     public async Task PersonMemory_PutThenGet_ReturnsKnownPeoplePerCrm()

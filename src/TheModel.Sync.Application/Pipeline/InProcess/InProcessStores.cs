@@ -17,8 +17,12 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
     private readonly Dictionary<string, (string Holder, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<(DateTimeOffset Due, string Item)>> _due = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Kind, string Item), DateTimeOffset> _dueIndex = [];
-    private readonly List<string> _log = [];
+    private readonly List<(DateTimeOffset At, string Line)> _log = [];
     private readonly int _logRetention;
+
+    // Lines ever trimmed from the front: a line's sequence number (its cursor) is its index plus this, so a cursor
+    // stays valid while older lines are dropped.
+    private long _logTrimmed;
     private readonly Dictionary<(CrmKind, string), PersonMemo> _memos = [];
     private InMemoryRoutingState? _routing;
     private RuleSet? _routingRules;
@@ -153,10 +157,13 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
         ArgumentNullException.ThrowIfNull(decisionJson);
         lock (_gate)
         {
-            _log.AddRange(decisionJson);
+            var at = _time.GetUtcNow();
+            _log.AddRange(decisionJson.Select(line => (at, line)));
             if (_log.Count > _logRetention)
             {
-                _log.RemoveRange(0, _log.Count - _logRetention);
+                var drop = _log.Count - _logRetention;
+                _log.RemoveRange(0, drop);
+                _logTrimmed += drop;
             }
         }
 
@@ -167,7 +174,43 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<string>>(_log.Skip(Math.Max(0, _log.Count - max)).ToList());
+            return Task.FromResult<IReadOnlyList<string>>(_log.Skip(Math.Max(0, _log.Count - max)).Select(e => e.Line).ToList());
+        }
+    }
+
+    public Task<DecisionLogPage> ReadPageAsync(string? after, int max, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        long? afterSeq = null;
+        if (after is not null)
+        {
+            if (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                throw new ArgumentException($"'{after}' is not a decision log cursor (a line number)", nameof(after));
+            }
+
+            afterSeq = parsed;
+        }
+
+        lock (_gate)
+        {
+            var index = afterSeq is { } seq ? (int)Math.Clamp(seq + 1 - _logTrimmed, 0, _log.Count) : 0;
+
+            // Appends read the clock in order, so the times only grow: the first line at or after `from` ends the skip.
+            while (from is { } f && index < _log.Count && _log[index].At < f)
+            {
+                index++;
+            }
+
+            var lines = new List<string>(Math.Clamp(max, 0, 4096));
+            while (lines.Count < max && index < _log.Count && (to is not { } t || _log[index].At < t))
+            {
+                lines.Add(_log[index].Line);
+                index++;
+            }
+
+            var atEnd = lines.Count < max || index >= _log.Count || (to is { } end && _log[index].At >= end);
+            var next = atEnd ? null : (_logTrimmed + index - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.FromResult(new DecisionLogPage(lines, next));
         }
     }
 
