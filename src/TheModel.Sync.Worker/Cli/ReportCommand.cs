@@ -12,20 +12,23 @@ namespace TheModel.Sync.Worker.Cli;
 
 /// <summary>What <c>report</c> was asked for.</summary>
 internal sealed record ReportArguments(
-    string DecisionsPath,
+    string? DecisionsPath,
     string? ConfigPath = null,
     string? From = null,
     string? To = null,
     string? Period = null,
     string? HtmlPath = null,
-    string? JsonPath = null);
+    string? JsonPath = null,
+    bool Redis = false,
+    IReadOnlyList<string>? Settings = null);
 
 /// <summary><c>report</c>: the funnel, its bottleneck, SLAs, recycles and routing, from a decision log.</summary>
 internal static class ReportCommand
 {
     public static Command Create()
     {
-        var decisions = new Option<string>("--decisions") { Description = "The decision log: JSON Lines, as `sandbox --decision-log` or `export-log` write it.", Required = true };
+        var decisions = new Option<string?>("--decisions") { Description = "The decision log: JSON Lines, as `sandbox --decision-log` or `export-log` write it." };
+        var redis = new Option<bool>("--redis") { Description = "Read the live decision log from Redis (Redis:Configuration, as `run` reads it; --Redis:Configuration=HOST:PORT works too)." };
         var config = new Option<string?>("--config") { Description = "The routing config (a file or a folder; default ./config, else the built-in sample): benchmarks, queues and rotations." };
         var from = new Option<string?>("--from") { Description = "Start of the window: an ISO date (UTC midnight) or a timestamp with an offset." };
         var to = new Option<string?>("--to") { Description = "End of the window: an ISO date (its whole day, UTC) or a timestamp with an offset." };
@@ -34,11 +37,20 @@ internal static class ReportCommand
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON (snake_case keys)." };
         var command = new Command("report", "The funnel from a decision log: stage entries, conversions against benchmarks and the bottleneck, time in stage, SLAs, recycles, routing.")
         {
-            decisions, config, from, to, period, html, json,
+            decisions, redis, config, from, to, period, html, json,
         };
-        command.SetAction((parse, ct) => RunAsync(
-            new ReportArguments(parse.GetValue(decisions)!, parse.GetValue(config), parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(html), parse.GetValue(json)),
-            Console.Out, Console.Error, !Console.IsOutputRedirected, ct));
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!DecisionLogSource.TrySettings([.. parse.UnmatchedTokens], Console.Error, out var settings))
+            {
+                return CliSupport.ExitError;
+            }
+
+            return await RunAsync(
+                new ReportArguments(parse.GetValue(decisions), parse.GetValue(config), parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(html), parse.GetValue(json), parse.GetValue(redis), settings),
+                Console.Out, Console.Error, !Console.IsOutputRedirected, ct);
+        });
         return command;
     }
 
@@ -50,9 +62,15 @@ internal static class ReportCommand
             return CliSupport.ExitError;
         }
 
-        if (!File.Exists(args.DecisionsPath))
+        if ((args.DecisionsPath is null) == !args.Redis)
         {
-            stderr.WriteLine($"error: --decisions '{args.DecisionsPath}': file not found");
+            stderr.WriteLine("error: give the decision log as --decisions FILE or read the live one with --redis (one of the two)");
+            return CliSupport.ExitError;
+        }
+
+        if (args.DecisionsPath is { } path && !File.Exists(path))
+        {
+            stderr.WriteLine($"error: --decisions '{path}': file not found");
             return CliSupport.ExitError;
         }
 
@@ -63,15 +81,27 @@ internal static class ReportCommand
         }
 
         var builder = new FunnelReportBuilder(loaded.Rules, options);
-        await foreach (var line in ReadDecisionFileAsync(args.DecisionsPath, ct))
+        var lines = args.DecisionsPath is { } file
+            ? ReadDecisionFileAsync(file, ct)
+            : DecisionLogSource.RedisLines(DecisionLogSource.Settings(args.Settings ?? []), null, null, null, ct);
+        try
         {
-            builder.Add(line);
+            await foreach (var line in lines)
+            {
+                builder.Add(line);
+            }
+        }
+        catch (DecisionLogUnavailableException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return CliSupport.ExitError;
         }
 
         var report = builder.Build();
+        var source = args.DecisionsPath ?? "redis";
         foreach (var bad in report.UnreadableLines)
         {
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{args.DecisionsPath}:{bad.Line}: {bad.Reason}"));
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{source}:{bad.Line}: {bad.Reason}"));
         }
 
         Render(report, stdout, terminal);
