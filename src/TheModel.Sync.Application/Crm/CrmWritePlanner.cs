@@ -35,7 +35,8 @@ public static class CrmWritePlanner
         CrmMapping? mapping,
         string personRecordId,
         IReadOnlyDictionary<string, string?>? known,
-        string idempotencyBase)
+        string idempotencyBase,
+        DateTimeOffset? stageChangeDatedAt = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(before);
@@ -74,6 +75,11 @@ public static class CrmWritePlanner
 
                 Put(fields, schema, "stage_entered_at", decision.StageEnteredAt is { } entered ? FormatTime(entered) : null);
             }
+        }
+        else if (stageChangeDatedAt is { } dated && decision.StageEnteredAt == dated)
+        {
+            // A stage a human set in the CRM, dated by the worker: the CRM keeps the date too.
+            Put(fields, schema, "stage_entered_at", FormatTime(dated));
         }
 
         foreach (var action in decision.Actions)

@@ -263,9 +263,19 @@ public sealed class EventProcessor
                 continue;
             }
 
+            var stageDatedAt = StageChangeDate(person!, memo, first.Event, now);
+            if (stageDatedAt is { } dated && schema.PersonFields.TryGetValue("stage_entered_at", out var enteredField))
+            {
+                var fields = new Dictionary<string, string?>(record.Fields, StringComparer.Ordinal) { [enteredField] = CrmWritePlanner.FormatTime(dated) };
+                if (CrmRecordMapper.TryPerson(record with { Fields = fields }, schema, mapping, out var redated, out _, out _, setBy, setAt))
+                {
+                    person = redated;
+                }
+            }
+
             var clock = Stopwatch.StartNew();
             var decision = await DecideAsync(context, person!, now, memo, first.Event, ct).ConfigureAwait(false);
-            var write = CrmWritePlanner.Plan(decision, person!, schema, mapping, record.Id, record.Fields, first.Event.DedupeKey);
+            var write = CrmWritePlanner.Plan(decision, person!, schema, mapping, record.Id, record.Fields, first.Event.DedupeKey, stageDatedAt);
             foreach (var skipped in write.Skipped)
             {
                 problems.Add($"{crm} {record.Id}: {skipped}");
@@ -390,6 +400,42 @@ public sealed class EventProcessor
                 return decision;
             }
         }
+    }
+
+    /// <summary>
+    /// A stage changed in the CRM by a person keeps the stage_entered_at the worker wrote for the earlier stage (nothing
+    /// in the CRM updates that field), so the change would look as old as the earlier stage: no routing trigger (an SQL
+    /// would never reach an AE), no SLA clock, no time in stage. When the stage read differs from the one the worker
+    /// last saw and the CRM holds no later date, the change is dated: the record's last modification or the event's
+    /// time, whichever is later, but after the worker's last read (which still saw the old stage) and not in the
+    /// future. When the stage is the one the worker last saw and the CRM still holds an older date, the worker's own
+    /// date for it stands. Null: the CRM's date is right.
+    /// </summary>
+    private static DateTimeOffset? StageChangeDate(Person person, PersonMemo memo, CrmEvent cause, DateTimeOffset now)
+    {
+        if (memo.StageSeen is not { } seen)
+        {
+            return null;
+        }
+
+        var stage = person.Stage ?? Stage.New;
+        if (stage == seen)
+        {
+            return memo.StageSeenEnteredAt is { } kept && person.StageEnteredAt is { } crm && crm < kept ? kept : null;
+        }
+
+        if (person.StageEnteredAt is { } entered && (memo.StageSeenEnteredAt is not { } before || entered > before))
+        {
+            return null;
+        }
+
+        var changed = person.UpdatedAt is { } updated && updated > cause.OccurredAt ? updated : cause.OccurredAt;
+        if (memo.ReadAt is { } readAt && changed <= readAt)
+        {
+            changed = readAt + TimeSpan.FromMilliseconds(1);
+        }
+
+        return changed > now ? now : changed;
     }
 
     /// <summary>

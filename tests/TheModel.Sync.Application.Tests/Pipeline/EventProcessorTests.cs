@@ -3,6 +3,7 @@ using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Application.Pipeline;
 using TheModel.Sync.Application.Pipeline.InProcess;
 using TheModel.Sync.Application.Tests.Support;
+using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
 
 namespace TheModel.Sync.Application.Tests.Pipeline;
@@ -195,5 +196,48 @@ public sealed class EventProcessorTests
         Assert.Equal(EventResult.Ignored, Assert.Single(stale.Results.Values));
         Assert.Equal(EventResult.Done, Assert.Single(fresh.Results.Values));
         Assert.Equal(2, _crm.ReadCalls);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RepQualifiesTheLeadInTheCrm_StageDatedAndTheSqlGoesToAnAe()
+    {
+        await _queue.EnqueueAsync([Created("101", "evt-1")], default);
+        await RunOnceAsync();
+        var srOwner = _crm.People["101"]["hubspot_owner_id"];
+        var mqlEntered = _crm.People["101"]["themodel_stage_entered_at"];
+
+        // An hour later the SR qualifies the lead in HubSpot: only the lifecycle stage changes, the worker's date stays.
+        _time.Advance(TimeSpan.FromHours(1));
+        _crm.People["101"]["lifecyclestage"] = "salesqualifiedlead";
+        _crm.People["101"]["hs_lead_status"] = null;
+        var changed = new CrmEvent("evt-2", CrmKind.HubSpot, CrmObject.Person, "101", "contact.propertyChange", _time.GetUtcNow(), EventOrigin.Webhook);
+        await _queue.EnqueueAsync([changed], default);
+        var (result, _) = await RunOnceAsync();
+
+        var decision = Assert.Single(result.Decisions).Decision;
+        Assert.Equal("sql-other", decision.Rule);
+        Assert.Equal("ae-smb", decision.Team?.Id);
+        Assert.Equal(_time.GetUtcNow(), decision.StageEnteredAt);
+        Assert.NotEqual(srOwner, _crm.People["101"]["hubspot_owner_id"]);
+        Assert.NotEqual(mqlEntered, _crm.People["101"]["themodel_stage_entered_at"]);
+        Assert.Equal(CrmWritePlanner.FormatTime(_time.GetUtcNow()), _crm.People["101"]["themodel_stage_entered_at"]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_StageUnchangedSinceTheWorkerSawIt_KeepsItsDateAndWritesNothing()
+    {
+        await _queue.EnqueueAsync([Created("101", "evt-1")], default);
+        await RunOnceAsync();
+        var writes = _crm.OwnerChanges.Count;
+        var entered = _crm.People["101"]["themodel_stage_entered_at"];
+
+        _time.Advance(TimeSpan.FromHours(1));
+        _crm.People["101"]["jobtitle"] = "CEO";
+        await _queue.EnqueueAsync([new CrmEvent("evt-2", CrmKind.HubSpot, CrmObject.Person, "101", "contact.propertyChange", _time.GetUtcNow(), EventOrigin.Webhook)], default);
+        var (result, _) = await RunOnceAsync();
+
+        Assert.Equal(DecisionOutcome.Kept, Assert.Single(result.Decisions).Decision.Outcome);
+        Assert.Equal(entered, _crm.People["101"]["themodel_stage_entered_at"]);
+        Assert.Equal(writes, _crm.OwnerChanges.Count);
     }
 }
