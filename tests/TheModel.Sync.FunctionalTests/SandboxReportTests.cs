@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using TheModel.Sync.Application.Tests.Reporting.Chromium;
 
 namespace TheModel.Sync.FunctionalTests;
 
@@ -87,6 +88,33 @@ public sealed class SandboxReportTests : IDisposable
         }
 
         Assert.Contains("<svg", html, StringComparison.Ordinal);
+
+        // What the page shows in a browser: one bar per stage of the chain with the sandbox's numbers, drawn to scale,
+        // and the bottleneck box with the same sentence.
+        using var browserTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var url = new Uri(htmlPath).AbsoluteUri;
+        await using var chromium = await HeadlessChromium.LaunchAsync(url, browserTimeout.Token);
+        var page = await chromium.OpenPageAsync(url, browserTimeout.Token);
+        var shown = await page.EvaluateAsync(
+            """
+            (() => ({
+              bars: [...document.querySelectorAll('rect.funnel-bar')].map(r => ({
+                stage: r.dataset.stage, entered: Number(r.dataset.entered), width: r.getBoundingClientRect().width })),
+              bottleneck: document.querySelector('#bottleneck .sentence')?.innerText ?? null
+            }))()
+            """,
+            browserTimeout.Token);
+        var bars = shown.GetProperty("bars").EnumerateArray().ToList();
+        Assert.Equal(["new", "mql", "working", "sql", "customer"], bars.Select(b => b.GetProperty("stage").GetString()));
+        foreach (var bar in bars)
+        {
+            var stage = bar.GetProperty("stage").GetString()!;
+            Assert.True(entered[stage] == bar.GetProperty("entered").GetInt32(), $"the page's {stage} bar says {bar.GetProperty("entered")}, the report {entered[stage]}");
+            var expectedWidth = bars[0].GetProperty("width").GetDouble() * entered[stage] / entered["new"];
+            Assert.True(Math.Abs(bar.GetProperty("width").GetDouble() - expectedWidth) < 1.0, $"the {stage} bar is {bar.GetProperty("width")} px, expected {expectedWidth:0.0}");
+        }
+
+        Assert.Equal(report.RootElement.GetProperty("bottleneck_sentence").GetString(), shown.GetProperty("bottleneck").GetString());
     }
 
     public void Dispose()

@@ -135,8 +135,9 @@ public sealed record DecisionLogPage(IReadOnlyList<string> Lines, string? Next);
 /// change from its own, section 8's manual guard), the SLA history of the current assignment, and when it last read
 /// the record (a notice of a change that happened before that read needs no new read). For the funnel metrics it also
 /// keeps the stage it last saw or wrote and when that stage was entered (a different stage at the next read is a
-/// change made in the CRM), and which SLA results (met, breached) it has counted for which assignment (a met SLA shows
-/// in every later decision of that assignment and must count once).
+/// change made in the CRM), which SLA results (met, breached) it has counted for which assignment (a met SLA shows
+/// in every later decision of that assignment and must count once), and the SLA clocks still running with their
+/// deadlines (a person who leaves the SLA's stage in time met it, though no later decision shows that SLA).
 /// </summary>
 public sealed record PersonMemo(
     string? OwnerWritten,
@@ -147,7 +148,8 @@ public sealed record PersonMemo(
     Stage? StageSeen = null,
     DateTimeOffset? StageSeenEnteredAt = null,
     DateTimeOffset? SlaCountedFor = null,
-    IReadOnlyList<string>? SlaCounted = null)
+    IReadOnlyList<string>? SlaCounted = null,
+    IReadOnlyDictionary<string, DateTimeOffset>? SlaPending = null)
 {
     public static PersonMemo Empty { get; } = new(null, null, [], new Dictionary<string, int>());
 
@@ -159,17 +161,40 @@ public sealed record PersonMemo(
         return [.. decision.Why.Sla.Where(s => s.State is SlaState.Met or SlaState.Breached && !counted.Contains(s.Sla.Id, StringComparer.Ordinal))];
     }
 
+    /// <summary>
+    /// SLAs whose clock ran at the last decision and that no longer apply (the person left the SLA's stage, or was
+    /// handed on): met when the person left at or before the deadline, missed after it. <paramref name="leftAt"/> is
+    /// when the person left (the stage change's date).
+    /// </summary>
+    public IReadOnlyList<(string Sla, bool Met)> SlasLeft(Decision decision, DateTimeOffset leftAt)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (SlaPending is null || SlaPending.Count == 0)
+        {
+            return [];
+        }
+
+        var counted = SlaCounted ?? [];
+        return [.. SlaPending
+            .Where(p => !decision.Why.Sla.Any(s => string.Equals(s.Sla.Id, p.Key, StringComparison.Ordinal)) && !counted.Contains(p.Key, StringComparer.Ordinal))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => (p.Key, leftAt <= p.Value))];
+    }
+
     /// <summary>This memo with the decision's SLA results counted: a decision that assigns starts a new assignment with none counted.</summary>
     public PersonMemo WithSlaResultsCounted(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        var pending = decision.Why.Sla
+            .Where(s => s.State == SlaState.Pending && s.Deadline is not null)
+            .ToDictionary(s => s.Sla.Id, s => s.Deadline!.Value, StringComparer.Ordinal);
         if (decision.Outcome == DecisionOutcome.Assigned)
         {
-            return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [] };
+            return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [], SlaPending = pending };
         }
 
         var counted = CountedSoFar(decision);
-        return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [.. counted.Union(UncountedSlaResults(decision).Select(s => s.Sla.Id), StringComparer.Ordinal)] };
+        return this with { SlaCountedFor = decision.OwnerSetAt, SlaCounted = [.. counted.Union(UncountedSlaResults(decision).Select(s => s.Sla.Id), StringComparer.Ordinal)], SlaPending = pending };
     }
 
     // A decision that keeps the owner reports the SLAs of the assignment in force (its owner_set_at); one that assigns

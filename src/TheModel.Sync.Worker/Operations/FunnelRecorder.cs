@@ -64,6 +64,14 @@ internal sealed class FunnelRecorder(WorkerMetrics metrics, DateTimeOffset start
         {
             metrics.SlaResults.WithLabels(sla.Sla.Id, team, sla.State == SlaState.Met ? "met" : "missed").Inc();
         }
+
+        // A clock that no longer shows (the person moved on, e.g. worked or qualified before the deadline): its result
+        // belongs to the owner who had it.
+        var leftAt = memo?.StageSeen is { } was && was != before ? person.StageEnteredAt ?? d.At : d.At;
+        foreach (var (sla, met) in (memo ?? PersonMemo.Empty).SlasLeft(d, leftAt))
+        {
+            metrics.SlaResults.WithLabels(sla, d.OwnerBefore.Member?.Team.Id ?? team, met ? "met" : "missed").Inc();
+        }
     }
 
     private void Enter(string crm, Stage from, Stage to, string team, Decision d)

@@ -82,6 +82,26 @@ public sealed class FunnelRecorderTests
         Assert.Equal(1, Metric(scrape, "themodel_sla_total{sla=\"sr-first-touch\",team=\"sr-jp\",result=\"met\"}"));
     }
 
+    [Theory]
+    [InlineData(1, "met")]
+    [InlineData(5, "missed")]
+    public async Task Record_RepMovesThePersonOnWhileTheClockRuns_ResultByTheDeadlineForTheOwnerWhoHadIt(int hoursLater, string result)
+    {
+        // The SR's first-touch clock runs (deadline Started + 4 h); then the rep marks the lead working in the CRM.
+        var running = Decide(Stage.Mql, "aiko", slas: ("sr-first-touch", SlaState.Pending));
+        var memo = (PersonMemo.Empty with { StageSeen = Stage.Mql, StageSeenEnteredAt = Started }).WithSlaResultsCounted(running);
+        var person = new Person { Id = "p1", Stage = Stage.Working, StageEnteredAt = Started.AddHours(hoursLater) };
+        var handedOn = Decide(Stage.Working, "aiko");
+        handedOn.OwnerBefore = OwnerRef.ForMember(M("aiko"));
+
+        _recorder.Record(Processed(handedOn, person, memo));
+        _recorder.Record(Processed(handedOn, person, memo.WithSlaResultsCounted(handedOn)));
+
+        var scrape = await ScrapeAsync();
+        Assert.Equal(1, Metric(scrape, $"themodel_sla_total{{sla=\"sr-first-touch\",team=\"sr-jp\",result=\"{result}\"}}"));
+        Assert.DoesNotContain($"result=\"{(result == "met" ? "missed" : "met")}\"", scrape, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Record_MetShownAgainAtTheReassignThatEndsTheAssignment_NotCountedTwice()
     {
