@@ -57,7 +57,8 @@ internal sealed class CrmWorld : IAsyncDisposable
         }
     }
 
-    public static async Task<CrmWorld> StartAsync(string configDirectory, Uri salesforceWorker, Uri hubSpotWorker, string workDirectory)
+    /// <param name="disorderly">HubSpot delivers its webhook events shuffled and both CRMs deliver some notifications twice.</param>
+    public static async Task<CrmWorld> StartAsync(string configDirectory, Uri salesforceWorker, Uri hubSpotWorker, string workDirectory, bool disorderly = false)
     {
         var loaded = ConfigLoader.Load(configDirectory);
         var rules = loaded.Config?.Rules
@@ -77,6 +78,7 @@ internal sealed class CrmWorld : IAsyncDisposable
             OutboundMaxRetryDelay = TimeSpan.FromSeconds(3),
             AssignmentRuleOwnerId = rules.Queues.FirstOrDefault()?.SalesforceId,
             RequestLogCapacity = 200_000,
+            OutboundDuplicateRate = disorderly ? 0.3 : 0,
         };
         var sfSchema = CrmSchema.For(rules, CrmKind.Salesforce);
         foreach (var field in sfSchema.PersonFields.Values.Where(f => f.EndsWith("__c", StringComparison.Ordinal) && !f.StartsWith("TheModel_", StringComparison.Ordinal)))
@@ -95,6 +97,8 @@ internal sealed class CrmWorld : IAsyncDisposable
                 ClientSecret = clientSecret,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(500),
                 RetryMaxDelay = TimeSpan.FromSeconds(3),
+                ShuffleOrder = disorderly,
+                DuplicateRate = disorderly ? 0.3 : 0,
                 Subscriptions =
                 [
                     new HubSpotWebhookSubscription(1, "contact.creation"),
@@ -196,6 +200,28 @@ internal sealed class CrmWorld : IAsyncDisposable
     }
 
     public CrmMapping? Mapping(CrmKind crm) => Rules.Crms.FirstOrDefault(c => c.Crm == crm);
+
+    /// <summary>A rep sets the lead's stage in the CRM (only the stage fields change); the CRM notifies the worker.</summary>
+    public void SetStage(CreatedLead lead, Stage stage)
+    {
+        var values = Mapping(lead.Crm)?.Stages.FirstOrDefault(s => s.Stage == stage).Values
+            ?? throw new InvalidOperationException($"stage {stage.Name()} is not mapped for {lead.Crm}");
+        if (lead.Crm == CrmKind.Salesforce)
+        {
+            Salesforce.Touch(SalesforceSchema.PersonObjectName, lead.Id, values.ToDictionary(v => v.Key, v => (object?)v.Value));
+        }
+        else
+        {
+            // Every stage field the mapping knows is set, so a field of the earlier stage does not linger.
+            var fields = Mapping(lead.Crm)!.Stages.SelectMany(s => s.Values).Select(v => v.Key).Distinct().ToDictionary(k => k, _ => (string?)null);
+            foreach (var (k, v) in values)
+            {
+                fields[k] = v;
+            }
+
+            HubSpot.Touch("contacts", lead.Id, fields);
+        }
+    }
 
     /// <summary>The lead's current owner and mapped stage in its CRM.</summary>
     public (string? Owner, Stage? Stage) Current(CreatedLead lead)

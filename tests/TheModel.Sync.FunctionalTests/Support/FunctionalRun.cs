@@ -45,7 +45,7 @@ internal sealed class FunctionalRun : IAsyncDisposable
 
     /// <summary>Starts Redis, the simulators and <paramref name="workers"/> workers (not yet their processes).</summary>
     /// <param name="workers">1 or 2; with 2, Salesforce sends to the first and HubSpot to the second.</param>
-    public static async Task<FunctionalRun> CreateAsync(int workers = 1, bool appendOnly = false, string? configDirectory = null, IReadOnlyList<string>? extraSettings = null)
+    public static async Task<FunctionalRun> CreateAsync(int workers = 1, bool appendOnly = false, string? configDirectory = null, IReadOnlyList<string>? extraSettings = null, bool disorderly = false)
     {
         var work = Directory.CreateTempSubdirectory("tm-func-").FullName;
         var config = configDirectory ?? RepoConfig();
@@ -55,7 +55,7 @@ internal sealed class FunctionalRun : IAsyncDisposable
         CrmWorld world;
         try
         {
-            world = await CrmWorld.StartAsync(config, urls[0], urls[^1], work);
+            world = await CrmWorld.StartAsync(config, urls[0], urls[^1], work, disorderly);
         }
         catch
         {
