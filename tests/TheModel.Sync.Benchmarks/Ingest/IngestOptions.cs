@@ -13,6 +13,10 @@ internal sealed class IngestOptions
           --warmup 3         seconds of the same load before measuring (not counted, but must answer 200 too)
           --paced 2000       also offer this many events/s on a schedule (open loop) to the worker at the first batch
                              size, to see the ack time at a given rate rather than at saturation; 0: skip
+          --ladder 2000,4000,8000,16000,32000,64000
+                             offered rates (events/s, first batch size, open loop) tried in order until one misses
+                             p99 <= 50 ms or is not answered in full; the headline is the highest rate that held; none: skip
+          --ladder-seconds 10  measured seconds per ladder step
           --drain 120        seconds to wait after a worker load for its consumer to empty the queue
           --config PATH      the routing config the worker loads (default: the repository's config/)
           --build            rebuild the worker (Release) even when the binary exists
@@ -29,6 +33,10 @@ internal sealed class IngestOptions
     public int PacedEventsPerSecond { get; private set; } = 2_000;
 
     public TimeSpan Drain { get; private set; } = TimeSpan.FromSeconds(120);
+
+    public IReadOnlyList<int> Ladder { get; private set; } = [2_000, 4_000, 8_000, 16_000, 32_000, 64_000];
+
+    public TimeSpan LadderStep { get; private set; } = TimeSpan.FromSeconds(10);
 
     public string? ConfigPath { get; private set; }
 
@@ -72,6 +80,15 @@ internal sealed class IngestOptions
                     o.PacedEventsPerSecond = int.TryParse(paced, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
                         ? r
                         : throw new BenchmarkFailure($"--paced needs a whole number of events per second (0 to skip), was '{paced}'");
+                    break;
+                case "--ladder":
+                    var ladder = Next();
+                    o.Ladder = ladder == "none"
+                        ? []
+                        : ladder.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Positive).ToList();
+                    break;
+                case "--ladder-seconds":
+                    o.LadderStep = TimeSpan.FromSeconds(Positive(Next()));
                     break;
                 case "--drain":
                     o.Drain = TimeSpan.FromSeconds(Positive(Next()));
