@@ -113,10 +113,45 @@ public sealed class InMemoryRoutingState : IRoutingState
     /// <summary>Sets a member's smooth weighted round-robin current value (carried over a reload or a roster refresh).</summary>
     public void SetCurrentWeight(Member member, long value) => _weights[member.Index] = value;
 
+    /// <summary>
+    /// Takes over the counts of <paramref name="previous"/> (made under <paramref name="previousRules"/>): each member's
+    /// open count and account ownership, matched by member id, so a config reload keeps what members hold (as the Redis
+    /// store does, whose counts are kept by member id). Members the new config dropped take theirs with them; a change
+    /// to a team's <c>works</c> stages applies to people as they are next decided.
+    /// </summary>
+    public void CarryCounts(InMemoryRoutingState previous, RuleSet previousRules, RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(previousRules);
+        ArgumentNullException.ThrowIfNull(rules);
+        foreach (var member in rules.Members)
+        {
+            if (previousRules.FindMember(member.Id) is { } was)
+            {
+                _open[member.Index] = previous._open[was.Index];
+            }
+        }
+
+        foreach (var ((account, index), bucket) in previous._ownership)
+        {
+            if (rules.FindMember(previousRules.Members[index].Id) is { } member)
+            {
+                _ownership[(account, member.Index)] = bucket.Copy();
+            }
+        }
+    }
+
     private sealed class OwnershipBucket
     {
         // Sorted ascending; persons per account and member are few, so a sorted list beats a tree.
         private readonly List<long> _ticks = [];
+
+        public OwnershipBucket Copy()
+        {
+            var copy = new OwnershipBucket();
+            copy._ticks.AddRange(_ticks);
+            return copy;
+        }
 
         public void Add(long ticks)
         {

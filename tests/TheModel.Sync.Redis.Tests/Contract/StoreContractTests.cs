@@ -804,6 +804,30 @@ public abstract class StoreContractTests
         Assert.Equal(1L, state.CurrentWeight(reloaded.FindMember("yui")!));
     }
 
+    [Fact]
+    public async Task SnapshotAsync_ConfigReloaded_OpenCountsAndAccountOwnershipCarryOverByMemberId()
+    {
+        var routing = Routing();
+        await routing.SnapshotAsync(Rules, default);
+        Assert.True(await routing.TryApplyAsync(Decide("p1", Unowned("acc-1"), new Footprint("acc-1", M("aiko"), Stage.Mql, Ticks(1))), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p2", Unowned("acc-1"), new Footprint("acc-1", M("aiko"), Stage.Working, Ticks(2))), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p3", Unowned("acc-2"), new Footprint("acc-2", M("sato"), Stage.Sql, Ticks(3))), default));
+        var reloaded = Samples.Reload();
+
+        var state = await routing.SnapshotAsync(reloaded, default);
+
+        // A reload is not a reason to forget what members hold: capacity and least_loaded would start from zero.
+        var aiko = reloaded.FindMember("aiko")!;
+        var sato = reloaded.FindMember("sato")!;
+        Assert.Equal((2, 1), (state.OpenCount(aiko), state.OpenCount(sato)));
+        Assert.Equal((2, Ticks(2)), state.Ownership("acc-1", aiko, default));
+        Assert.Equal((1, Ticks(3)), state.Ownership("acc-2", sato, default));
+
+        // And the counts go on moving under the new config's members.
+        Assert.True(await routing.TryApplyAsync(Decide("p1", new Footprint("acc-1", aiko, Stage.Mql, Ticks(1)), new Footprint("acc-1", aiko, Stage.Sql, Ticks(1))), default));
+        Assert.Equal(1, (await routing.SnapshotAsync(reloaded, default)).OpenCount(aiko));
+    }
+
     // ---- comparisons of values whose records hold collections (compared by reference otherwise) -----------------
 
     private static void AssertSameEvent(CrmEvent expected, CrmEvent actual)

@@ -302,9 +302,14 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
     {
         if (_routing is null || !ReferenceEquals(_routingRules, rules))
         {
-            // A new config: teams and members may have moved, so counts start again (the roster refresh refills them).
+            // A new config: teams and members may have moved; rotations and counts follow the members by id.
             var fresh = new InMemoryRoutingState(rules);
             CarryRotations(fresh, rules);
+            if (_routing is not null && _routingRules is not null)
+            {
+                fresh.CarryCounts(_routing, _routingRules, rules);
+            }
+
             _routing = fresh;
             _routingRules = rules;
         }
