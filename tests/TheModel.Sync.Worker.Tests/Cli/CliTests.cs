@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using TheModel.Sync.Worker.Cli;
+using TheModel.Sync.Worker.Tests.Support;
 
 namespace TheModel.Sync.Worker.Tests.Cli;
 
@@ -13,18 +14,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "TheModel.Sync.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir.FullName;
-    }
-
-    private static string SampleConfig => Path.Combine(RepoRoot(), "config");
+    private static string SampleConfig => Path.Combine(TempFolder.RepoRoot(), "config");
 
     [Fact]
     public void Validate_SampleConfig_ExitsZeroAndRunsItsTests()

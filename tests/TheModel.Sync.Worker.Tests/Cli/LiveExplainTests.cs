@@ -1,22 +1,12 @@
 using TheModel.Sync.Worker.Cli;
+using TheModel.Sync.Worker.Tests.Support;
 
 namespace TheModel.Sync.Worker.Tests.Cli;
 
 /// <summary><c>explain --person CRM:ID</c> on a decision log file: lines copied from a 20-second sandbox run.</summary>
 public sealed class LiveExplainTests
 {
-    private static string Decisions => Path.Combine(RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "Data", "live-decisions.jsonl");
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "TheModel.Sync.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir.FullName;
-    }
+    private static string Decisions => Path.Combine(TempFolder.RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "Data", "live-decisions.jsonl");
 
     private static async Task<(int Exit, string Out, string Err)> ExplainAsync(string person, int last = 3, bool json = false, string? file = null)
     {

@@ -4,6 +4,7 @@ using TheModel.Sync.Application.Reporting;
 using TheModel.Sync.Redis;
 using TheModel.Sync.Redis.Tests.Support;
 using TheModel.Sync.Worker.Cli;
+using TheModel.Sync.Worker.Tests.Support;
 
 namespace TheModel.Sync.Worker.Tests.Cli;
 
@@ -76,18 +77,7 @@ public sealed class LiveLogRedisTests : IAsyncLifetime
         Assert.Contains(_redis.Configuration, errors.ToString(), StringComparison.Ordinal);
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "TheModel.Sync.sln")))
-        {
-            dir = dir.Parent;
-        }
+    private static string SampleConfig => Path.Combine(TempFolder.RepoRoot(), "config");
 
-        return dir.FullName;
-    }
-
-    private static string SampleConfig => Path.Combine(RepoRoot(), "config");
-
-    private static string SandboxLog => Path.Combine(RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "ReportCommandTests.sandbox.jsonl");
+    private static string SandboxLog => Path.Combine(TempFolder.RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "ReportCommandTests.sandbox.jsonl");
 }

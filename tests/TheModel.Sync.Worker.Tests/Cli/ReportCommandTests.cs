@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TheModel.Sync.Worker.Cli;
+using TheModel.Sync.Worker.Tests.Support;
 
 namespace TheModel.Sync.Worker.Tests.Cli;
 
@@ -15,20 +16,9 @@ public sealed class ReportCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "TheModel.Sync.sln")))
-        {
-            dir = dir.Parent;
-        }
+    private static string SampleConfig => Path.Combine(TempFolder.RepoRoot(), "config");
 
-        return dir.FullName;
-    }
-
-    private static string SampleConfig => Path.Combine(RepoRoot(), "config");
-
-    private static string SandboxLog => Path.Combine(RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "ReportCommandTests.sandbox.jsonl");
+    private static string SandboxLog => Path.Combine(TempFolder.RepoRoot(), "tests", "TheModel.Sync.Worker.Tests", "Cli", "ReportCommandTests.sandbox.jsonl");
 
     private static async Task<(int Exit, string Out, string Err)> Run(ReportArguments args)
     {
