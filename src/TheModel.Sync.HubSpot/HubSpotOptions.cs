@@ -27,7 +27,9 @@ public sealed class HubSpotOptions
 
     /// <summary>
     /// The share of the account's daily allocation this worker may spend (the allocation is shared by every app in the
-    /// account). At the cap calls pause until HubSpot reports a new day.
+    /// account). The cap is checked against this process's own count and against the account's reported usage (every
+    /// instance and app included), so it holds for several instances together. At the cap calls pause until HubSpot
+    /// reports a new day.
     /// </summary>
     /// <value>Defaults to 0.25.</value>
     public double DailyBudgetShare { get; set; } = 0.25;

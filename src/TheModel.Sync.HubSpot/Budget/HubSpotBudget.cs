@@ -21,8 +21,9 @@ namespace TheModel.Sync.HubSpot.Budget;
 /// rise of <c>Daily-Remaining</c> by more than 1% of the allocation marks a new day (HubSpot renews it at midnight in the
 /// account's time zone, which the client cannot know); without headers the day turns 24 h after it started.</item>
 /// </list>
-/// Every wait uses the injected <see cref="TimeProvider"/>. The counts are per process: instances sharing one token
-/// each keep their own share.
+/// Every wait uses the injected <see cref="TimeProvider"/>. The counts are per process, but the daily cap also holds
+/// against the account's own count (<c>Daily − Daily-Remaining</c>, every instance and app included), so instances
+/// sharing one token stay within one share between them.
 /// </summary>
 internal sealed class HubSpotBudget
 {
@@ -201,6 +202,17 @@ internal sealed class HubSpotBudget
                 if (dailyRemaining <= 0 && _pauseReason is null)
                 {
                     Pause(now, "the account's daily allocation is used up (X-HubSpot-RateLimit-Daily-Remaining: 0)");
+                }
+                else if (_pauseReason is null && _dailyLimit is { } limit && limit - dailyRemaining >= DailyCap())
+                {
+                    // The account's own count includes every instance of this worker (each counts only its own calls)
+                    // and the other apps: the share holds however many instances share the token.
+                    var options = _options.CurrentValue;
+                    Pause(
+                        now,
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"the account has used {limit - dailyRemaining} of its {limit} calls today, at or over the DailyBudgetShare {options.DailyBudgetShare} cap of {DailyCap()} (every instance and app counted)"));
                 }
             }
         }

@@ -93,12 +93,15 @@ public sealed class FaultsAgainstSimulatorTests
     [Fact]
     public async Task WriteAsync_DailyAllocationRunsOut_PausesWithoutA429AndWritesTheRestOnceTheDayTurns()
     {
-        await using var host = await SimulatorHost.StartAsync((time, properties) => new HubSpotSimulatorOptions
-        {
-            TimeProvider = time,
-            AdditionalProperties = properties,
-            DailyLimit = 1_000,
-        });
+        // The whole allocation is this worker's to spend (share 1): what stops it is the account running out.
+        await using var host = await SimulatorHost.StartAsync(
+            (time, properties) => new HubSpotSimulatorOptions
+            {
+                TimeProvider = time,
+                AdditionalProperties = properties,
+                DailyLimit = 1_000,
+            },
+            ("DailyBudgetShare", "1"));
         var data = SampleData.People(300);
         var routing = RoutingPlan.For(host.Simulator, data, host.Seed(data, spread: true));
         host.Simulator.SetDailyUsage(997);

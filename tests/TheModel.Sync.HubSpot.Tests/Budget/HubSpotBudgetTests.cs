@@ -136,7 +136,7 @@ public sealed class HubSpotBudgetTests
     }
 
     [Fact]
-    public async Task ReadAsync_OwnShareOfTheDailyAllocationSpent_PausesAtTheCap()
+    public async Task ReadAsync_ShareOfTheDailyAllocationSpent_PausesAtTheCap()
     {
         await using var host = HubSpotTestHost.Start(("DailyBudgetShare", "0.001"));
         var burst = new BurstEmulator(host.Time, daily: 10_000);
@@ -146,10 +146,41 @@ public sealed class HubSpotBudgetTests
 
         Assert.Equal(10, burst.Served);
         Assert.Equal(
-            "this worker's share of the daily allocation is spent (10 of 10 calls: DailyBudgetShare 0.001 of 10000)",
+            "the account has used 10 of its 10000 calls today, at or over the DailyBudgetShare 0.001 cap of 10 (every instance and app counted)",
             error.Reason);
         Assert.InRange(error.NextProbeAt, Start.AddMinutes(15), host.Time.GetUtcNow().AddMinutes(15));
         Assert.Equal(new ApiBudgetSnapshot(CrmKind.HubSpot, 10, 10, 10_000, 10, true, error.Reason), host.Connector.Budget);
+    }
+
+    [Fact]
+    public async Task ReadAsync_OtherInstancesSpentTheShare_PausesOnTheAccountsOwnCount()
+    {
+        // This process has made one call, but the account (other replicas on the same token) has used 126,000 of
+        // 250,000 today: over half, the share configured.
+        await using var host = HubSpotTestHost.Start(("DailyBudgetShare", "0.5"));
+        host.Server.Given(Request.Create().WithPath(ReadPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(_ => Replies.Json(200, EmptyBatch(), Daily(remaining: 124_000))));
+
+        var error = await Assert.ThrowsAsync<HubSpotBudgetPausedException>(() => host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Person, Ids(250), ct)));
+
+        Assert.Single(host.Server.LogEntries);
+        Assert.Equal(
+            "the account has used 126000 of its 250000 calls today, at or over the DailyBudgetShare 0.5 cap of 125000 (every instance and app counted)",
+            error.Reason);
+        Assert.Equal(1, host.Connector.Budget.DailyUsed);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AccountBelowTheShare_KeepsCalling()
+    {
+        await using var host = HubSpotTestHost.Start(("DailyBudgetShare", "0.5"));
+        host.Server.Given(Request.Create().WithPath(ReadPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(_ => Replies.Json(200, EmptyBatch(), Daily(remaining: 126_000))));
+
+        await host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Person, Ids(250), ct));
+
+        Assert.Equal(3, host.Server.LogEntries.Count());
+        Assert.False(host.Connector.Budget.Paused);
     }
 
     [Fact]
