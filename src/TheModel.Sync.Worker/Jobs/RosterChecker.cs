@@ -89,14 +89,16 @@ internal sealed partial class RosterChecker(
             return new OpenCountRefresh(new Dictionary<string, int>(), [], failed);
         }
 
-        var before = await routing.SnapshotAsync(rules, cancellationToken);
+        // Read out before the update: a snapshot of the in-process store is a view of the live state.
+        var snapshot = await routing.SnapshotAsync(rules, cancellationToken);
+        var before = rules.Members.Where(m => counts.ContainsKey(m.Id)).ToDictionary(m => m.Id, snapshot.OpenCount, StringComparer.Ordinal);
         await routing.SetOpenCountsAsync(rules, counts, cancellationToken);
         var changes = new List<OpenCountChange>();
         foreach (var member in rules.Members)
         {
             if (counts.TryGetValue(member.Id, out var after))
             {
-                var was = before.OpenCount(member);
+                var was = before[member.Id];
                 if (was != after)
                 {
                     changes.Add(new OpenCountChange(member.Id, was, after));
