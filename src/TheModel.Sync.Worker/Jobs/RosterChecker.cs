@@ -54,7 +54,8 @@ internal sealed partial class RosterChecker(
     /// Counts every active member's people in its team's <c>works</c> stages in every configured CRM, sums the CRMs,
     /// and sets those counts in the routing state. Null when another instance holds the lease. When a CRM cannot be
     /// read, nothing is set (a member's count is the sum over both CRMs, and half a sum is worse than the old count);
-    /// the next run tries again.
+    /// the next run tries again. A decision applied while the CRMs are being read may be counted twice or lost (its
+    /// owner write may or may not show in the read); the CRMs cannot be read at one instant, and the next run corrects it.
     /// </summary>
     public async Task<OpenCountRefresh?> RefreshOpenCountsAsync(CancellationToken cancellationToken)
     {
