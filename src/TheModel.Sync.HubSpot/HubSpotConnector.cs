@@ -29,4 +29,7 @@ internal sealed class HubSpotConnector(HubSpotPoller poller, HubSpotReader reade
 
     public Task<IReadOnlyList<CrmOwner>> ReadOwnersAsync(CancellationToken cancellationToken) =>
         reader.ReadOwnersAsync(cancellationToken);
+
+    public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
+        reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
 }

@@ -48,4 +48,10 @@ internal static partial class HubSpotLog
 
     [LoggerMessage(4113, LogLevel.Warning, "HubSpot {Operation}: {Count} items were neither in the results nor in the errors")]
     public static partial void BatchItemsMissing(ILogger logger, string operation, int count);
+
+    [LoggerMessage(4114, LogLevel.Information, "HubSpot search of owned {ObjectType}: {Total} match {Owners} owners; read in hs_object_id order, so the 10,000-result ceiling of one query does not apply")]
+    public static partial void OwnedPastCeiling(ILogger logger, string objectType, long total, int owners);
+
+    [LoggerMessage(4115, LogLevel.Debug, "HubSpot search of owned {ObjectType}: {Read} persons of {Owners} owners in {Pages} pages")]
+    public static partial void OwnedRead(ILogger logger, string objectType, int read, int owners, int pages);
 }

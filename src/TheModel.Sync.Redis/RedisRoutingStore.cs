@@ -208,6 +208,22 @@ internal sealed class RedisRoutingStore : IRoutingStore
         await _db.ScriptEvaluateAsync(ResetScript, [.. keys], [.. args]).ConfigureAwait(false);
     }
 
+    /// <summary>One HSET of every pair: a single command, so no snapshot sees some members' new counts and not others'.</summary>
+    public async Task SetOpenCountsAsync(RuleSet rules, IReadOnlyDictionary<string, int> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(open);
+        OpenCounts.ThrowIfNegative(open);
+        var entries = open
+            .Where(p => rules.FindMember(p.Key) is not null)
+            .Select(p => new HashEntry(p.Key, p.Value))
+            .ToArray();
+        if (entries.Length > 0)
+        {
+            await _db.HashSetAsync(_keys.OpenCounts, entries).ConfigureAwait(false);
+        }
+    }
+
     private void AddFootprint(in Footprint f, List<RedisKey> keys, List<RedisValue> args)
     {
         if (f.Owner is null)

@@ -24,4 +24,7 @@ internal sealed class SalesforceConnector(SalesforceReader reader, SalesforceWri
 
     public Task<IReadOnlyList<CrmOwner>> ReadOwnersAsync(CancellationToken cancellationToken) =>
         reader.ReadOwnersAsync(cancellationToken);
+
+    public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
+        reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
 }

@@ -59,6 +59,12 @@ public readonly record struct Watermark(DateTimeOffset ModifiedAt, string? LastI
 /// <summary>One step of an incremental poll: the records after the watermark, in (modified, id) order.</summary>
 public sealed record PollResult(IReadOnlyList<CrmRecord> Records, Watermark Next, bool HasMore);
 
+/// <summary>
+/// Narrows a read of owned persons to those whose <see cref="Field"/> holds one of <see cref="Values"/> (compared
+/// ignoring case, as the stage mapping reads them). A superset is fine: the caller maps every record's stage exactly.
+/// </summary>
+public sealed record StageFilter(string Field, IReadOnlyList<string> Values);
+
 /// <summary>A CRM user or queue a record can be owned by.</summary>
 public sealed record CrmOwner(string Id, string? Email, string? Name, bool Active, bool IsQueue);
 
@@ -160,6 +166,13 @@ public interface ICrmConnector
 
     /// <summary>The CRM's users (and, for Salesforce, queues) that can own records.</summary>
     Task<IReadOnlyList<CrmOwner>> ReadOwnersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every person owned by one of <paramref name="ownerIds"/> (CRM owner ids; Salesforce ids of 15 or 18 characters),
+    /// narrowed by <paramref name="stages"/> when given, each with its id, owner field and stage fields (the fields
+    /// the mapper needs to count it), each person once. Reads as many pages and queries as it takes.
+    /// </summary>
+    Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken);
 
     ApiBudgetSnapshot Budget { get; }
 }

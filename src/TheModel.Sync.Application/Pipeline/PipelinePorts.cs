@@ -224,6 +224,14 @@ public interface IRoutingStore
 
     /// <summary>Replaces the counts with the given footprints (a roster refresh from the CRMs).</summary>
     Task ResetAsync(RuleSet rules, IEnumerable<Footprint> footprints, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the open counts of the members named in <paramref name="open"/> (by member id) in one atomic step; other
+    /// members' counts, account ownership and rotations are untouched. Ids that are not members of
+    /// <paramref name="rules"/> are ignored. Decisions applied afterwards move the new counts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
+    Task SetOpenCountsAsync(RuleSet rules, IReadOnlyDictionary<string, int> open, CancellationToken cancellationToken);
 }
 
 /// <summary>Whether the state store answers (for <c>/readyz</c>).</summary>
@@ -234,4 +242,21 @@ public interface IStoreHealth
 
     /// <summary>False for the in-process store: nothing survives a restart and only one instance may run.</summary>
     bool IsDurable { get; }
+}
+
+/// <summary>Checks shared by the <see cref="IRoutingStore.SetOpenCountsAsync"/> implementations.</summary>
+public static class OpenCounts
+{
+    /// <summary>Refuses a negative count before anything is written, naming the member and the value.</summary>
+    public static void ThrowIfNegative(IReadOnlyDictionary<string, int> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        foreach (var (member, count) in open)
+        {
+            if (count < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(open), count, $"The open count of member '{member}' must be 0 or more, was {count}.");
+            }
+        }
+    }
 }

@@ -113,6 +113,14 @@ public sealed class InMemoryRoutingState : IRoutingState
     /// <summary>Sets a member's smooth weighted round-robin current value (carried over a reload or a roster refresh).</summary>
     public void SetCurrentWeight(Member member, long value) => _weights[member.Index] = value;
 
+    /// <summary>Sets a member's open count (a roster refresh that counted the member's people in the CRMs).</summary>
+    public void SetOpenCount(Member member, int count)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _open[member.Index] = count;
+    }
+
     /// <summary>
     /// Takes over the counts of <paramref name="previous"/> (made under <paramref name="previousRules"/>): each member's
     /// open count and account ownership, matched by member id, so a config reload keeps what members hold (as the Redis

@@ -77,7 +77,7 @@ internal sealed class SalesforceReader(
         }
 
         var records = new List<CrmRecord>(wanted.Count);
-        foreach (var chunk in ChunkForUrl(select, wanted))
+        foreach (var chunk in ChunkForUrl(Soql.ById(select, []), wanted))
         {
             records.AddRange(await queries.QueryAsync(
                 Soql.ById(select, chunk),
@@ -98,6 +98,57 @@ internal sealed class SalesforceReader(
         return [.. users, .. queues];
     }
 
+    /// <summary>
+    /// The persons the owner ids own (narrowed by <paramref name="stages"/>), reading only the id, owner, stage and
+    /// modification fields; the owner ids are split so that each query's URL stays under <see cref="MaxQueryUrlLength"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerIds);
+        var schema = schemas.For(CrmKind.Salesforce);
+        var modifiedField = schema.ModifiedField(CrmObject.Person);
+        var fields = new SortedSet<string>(StringComparer.Ordinal) { "Id", schema.OwnerField, modifiedField };
+        fields.UnionWith(schema.StageFields);
+        if (stages is not null)
+        {
+            fields.Add(stages.Field);
+        }
+
+        var select = Soql.Select([.. fields], schema.PersonObjectName);
+
+        // An id that is not a Salesforce id owns nothing there (the roster check reports it).
+        var owners = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var id in ownerIds)
+        {
+            if (SalesforceIds.TryCanonical(id, out var canonical))
+            {
+                owners.Add(canonical);
+            }
+        }
+
+        if (owners.Count == 0 || stages is { Values.Count: 0 })
+        {
+            return [];
+        }
+
+        var fixedText = Soql.Owned(select, schema.OwnerField, [], stages);
+        var records = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
+        foreach (var chunk in ChunkForUrl(fixedText, owners))
+        {
+            var read = await queries.QueryAsync(
+                Soql.Owned(select, schema.OwnerField, chunk, stages),
+                _batchSize,
+                r => SalesforceRecordReader.Read(r, modifiedField),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var record in read)
+            {
+                records[record.Id] = record;
+            }
+        }
+
+        return [.. records.Values];
+    }
+
     private static CrmOwner ToOwner(JsonElement element, bool isQueue)
     {
         var record = SalesforceRecordReader.Read(element, modifiedField: "SystemModstamp");
@@ -112,10 +163,13 @@ internal sealed class SalesforceReader(
         return new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
-    /// <summary>Splits ids so that each <c>IN</c> query's URL stays under <see cref="MaxQueryUrlLength"/>.</summary>
-    private static IEnumerable<List<string>> ChunkForUrl(string select, IEnumerable<string> ids)
+    /// <summary>
+    /// Splits ids so that each <c>IN</c> query's URL stays under <see cref="MaxQueryUrlLength"/>; <paramref name="fixedText"/>
+    /// is the query with an empty id list.
+    /// </summary>
+    private static IEnumerable<List<string>> ChunkForUrl(string fixedText, IEnumerable<string> ids)
     {
-        var budget = MaxQueryUrlLength - UrlOverhead - Uri.EscapeDataString(select + " WHERE Id IN ()").Length;
+        var budget = MaxQueryUrlLength - UrlOverhead - Uri.EscapeDataString(fixedText).Length;
         var chunk = new List<string>();
         var used = 0;
         foreach (var id in ids)

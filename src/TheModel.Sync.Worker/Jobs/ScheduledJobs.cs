@@ -48,7 +48,18 @@ internal abstract partial class PerCrmJob(CrmConnectorSet connectors, WorkerMetr
 {
     protected abstract string Name { get; }
 
+    protected WorkerMetrics Metrics => metrics;
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        await RunPerCrmAsync(cancellationToken);
+        await AfterAllCrmsAsync(cancellationToken);
+    }
+
+    /// <summary>Work after every CRM had its turn (a failure there is for the override to contain).</summary>
+    protected virtual Task AfterAllCrmsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task RunPerCrmAsync(CancellationToken cancellationToken)
     {
         foreach (var connector in connectors.All)
         {
@@ -97,13 +108,38 @@ internal sealed class AccountPollJob(CrmPoller poller, CrmConnectorSet connector
 internal sealed class OpportunityPollJob(CrmPoller poller, CrmConnectorSet connectors, WorkerMetrics metrics, ILogger<OpportunityPollJob> logger)
     : PollJob(CrmObject.Opportunity, poller, connectors, metrics, logger);
 
-internal sealed class RosterRefreshJob(RosterChecker roster, CrmConnectorSet connectors, WorkerMetrics metrics, ILogger<RosterRefreshJob> logger)
+/// <summary>The roster refresh: each CRM's ids checked (a failure contained to its CRM), then the open counts read.</summary>
+internal sealed partial class RosterRefreshJob(RosterChecker roster, CrmConnectorSet connectors, WorkerMetrics metrics, ILogger<RosterRefreshJob> logger)
     : PerCrmJob(connectors, metrics, logger)
 {
+    private const string OpenCountsJob = "roster-open";
+
+    private readonly ILogger _logger = logger;
+
     protected override string Name => "roster-refresh";
+
+    protected override async Task AfterAllCrmsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refresh = await roster.RefreshOpenCountsAsync(cancellationToken);
+            Metrics.JobRuns.WithLabels(OpenCountsJob, refresh is null ? "skipped" : refresh.Applied ? "ok" : "error").Inc();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Metrics.JobRuns.WithLabels(OpenCountsJob, "error").Inc();
+            Log.OpenCountsFailed(_logger, ex);
+        }
+    }
 
     protected override async Task<bool> RunAsync(Core.Model.CrmKind crm, CancellationToken cancellationToken) =>
         await roster.CheckAsync(crm, cancellationToken) is not null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5303, Level = LogLevel.Error, Message = "Roster refresh of the open counts failed")]
+        public static partial void OpenCountsFailed(ILogger logger, Exception exception);
+    }
 }
 
 /// <summary>Sweeps both due kinds; not per CRM (the items name their CRM).</summary>

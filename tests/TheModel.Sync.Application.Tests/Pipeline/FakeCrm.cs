@@ -43,6 +43,9 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
         }
     }
 
+    public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the pipeline tests do not read owned persons");
+
     public Task<IReadOnlyList<WriteOutcome>> WriteAsync(WritePlan plan, CancellationToken cancellationToken)
     {
         lock (_gate)

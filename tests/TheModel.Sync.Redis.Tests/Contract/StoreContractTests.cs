@@ -786,6 +786,55 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task SetOpenCountsAsync_SomeMembers_ReplacesTheirCountsOnlyAndKeepsOwnershipAndRotations()
+    {
+        var routing = Routing();
+        await routing.SnapshotAsync(Rules, default);
+        var weighted = new RotationUpdate { Team = TeamOf("sr-jp"), Weights = [(M("aiko"), 0, -2), (M("haruto"), 0, 1), (M("yui"), 0, 1)] };
+        Assert.True(await routing.TryApplyAsync(Decide("p1", Unowned("acc-1"), new Footprint("acc-1", M("aiko"), Stage.Mql, Ticks(1)), weighted), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p2", Unowned("acc-1"), new Footprint("acc-1", M("haruto"), Stage.Working, Ticks(2))), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p3", Unowned("acc-2"), new Footprint("acc-2", M("sato"), Stage.Sql, Ticks(3))), default));
+
+        await routing.SetOpenCountsAsync(Rules, new Dictionary<string, int> { ["aiko"] = 7, ["sato"] = 0, ["no-such-member"] = 3 }, default);
+
+        var state = await routing.SnapshotAsync(Rules, default);
+        Assert.Equal((7, 1, 0), (state.OpenCount(M("aiko")), state.OpenCount(M("haruto")), state.OpenCount(M("sato"))));
+        Assert.Equal((1, Ticks(1)), state.Ownership("acc-1", M("aiko"), default));
+        Assert.Equal((1, Ticks(2)), state.Ownership("acc-1", M("haruto"), default));
+        Assert.Equal((1, Ticks(3)), state.Ownership("acc-2", M("sato"), default));
+        Assert.Equal((-2L, 1L), (state.CurrentWeight(M("aiko")), state.CurrentWeight(M("haruto"))));
+    }
+
+    [Fact]
+    public async Task SetOpenCountsAsync_ThenDecisions_MoveTheNewCounts()
+    {
+        var routing = Routing();
+        await routing.SnapshotAsync(Rules, default);
+        await routing.SetOpenCountsAsync(Rules, new Dictionary<string, int> { ["aiko"] = 5, ["haruto"] = 2 }, default);
+
+        // A person the refresh counted for aiko moves to haruto; a new one comes to aiko.
+        var p1 = new Footprint("acc-1", M("aiko"), Stage.Mql, Ticks(1));
+        Assert.True(await routing.TryApplyAsync(Decide("p1", p1, p1 with { Owner = M("haruto") }), default));
+        Assert.True(await routing.TryApplyAsync(Decide("p2", Unowned("acc-1"), new Footprint("acc-1", M("aiko"), Stage.Working, Ticks(2))), default));
+
+        var state = await routing.SnapshotAsync(Rules, default);
+        Assert.Equal((5, 3), (state.OpenCount(M("aiko")), state.OpenCount(M("haruto"))));
+    }
+
+    [Fact]
+    public async Task SetOpenCountsAsync_NegativeCount_RefusedNamingTheMemberAndNothingWritten()
+    {
+        var routing = Routing();
+        await routing.SnapshotAsync(Rules, default);
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            routing.SetOpenCountsAsync(Rules, new Dictionary<string, int> { ["aiko"] = 4, ["haruto"] = -1 }, default));
+
+        Assert.StartsWith("The open count of member 'haruto' must be 0 or more, was -1.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await routing.SnapshotAsync(Rules, default)).OpenCount(M("aiko")));
+    }
+
+    [Fact]
     public async Task SnapshotAsync_ConfigReloaded_RotationsCarryOverByTeamAndMemberId()
     {
         var routing = Routing();

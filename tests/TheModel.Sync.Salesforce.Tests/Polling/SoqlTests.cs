@@ -29,4 +29,30 @@ public sealed class SoqlTests
 
         Assert.StartsWith("The watermark's id must be a Salesforce id, was 'x' OR Id != ''.", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("MQL", "'MQL'")]
+    [InlineData("Bob's", @"'Bob\'s'")]
+    [InlineData(@"a\b", @"'a\\b'")]
+    [InlineData("say \"hi\"", "'say \\\"hi\\\"'")]
+    [InlineData("two\nlines\t", @"'two\nlines\t'")]
+    public void Quote_SpecialCharacters_EscapedAsSoqlReadsThem(string value, string literal) =>
+        Assert.Equal(literal, Soql.Quote(value));
+
+    [Fact]
+    public void Owned_OwnersAndStageFilter_BothInLists()
+    {
+        var soql = Soql.Owned("SELECT Id, OwnerId, Status FROM Lead", "OwnerId", ["005A", "005B"], new StageFilter("Status", ["MQL", "Working - Contacted"]));
+
+        Assert.Equal("SELECT Id, OwnerId, Status FROM Lead WHERE OwnerId IN ('005A','005B') AND Status IN ('MQL','Working - Contacted')", soql);
+    }
+
+    [Fact]
+    public void Owned_StageFieldNotAnApiName_IsRefused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Soql.Owned("SELECT Id FROM Lead", "OwnerId", ["005A"], new StageFilter("Status) OR (Id", ["x"])));
+
+        Assert.Equal("Salesforce field name must be an API name like Status or TheModel_Key__c, was 'Status) OR (Id'.", error.Message);
+    }
 }

@@ -146,6 +146,23 @@ internal sealed class FakeConnector(CrmKind crm) : ICrmConnector
         }
     }
 
+    /// <summary>The owned-persons reads asked for: owner ids and stage filter.</summary>
+    public List<(IReadOnlyCollection<string> Owners, StageFilter? Stages)> OwnedReads { get; } = [];
+
+    public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        lock (_gate)
+        {
+            OwnedReads.Add(([.. ownerIds], stages));
+            return Task.FromResult<IReadOnlyList<CrmRecord>>(People
+                .Where(p => p.Value.GetValueOrDefault(OwnerField) is { } owner && ownerIds.Contains(owner, StringComparer.Ordinal))
+                .Where(p => stages is null || stages.Values.Contains(p.Value.GetValueOrDefault(stages.Field) ?? string.Empty, StringComparer.OrdinalIgnoreCase))
+                .Select(p => new CrmRecord(p.Key, new Dictionary<string, string?>(p.Value), DateTimeOffset.UnixEpoch))
+                .ToList());
+        }
+    }
+
     private void ThrowIfFailing()
     {
         if (FailAllCalls is { } ex)

@@ -298,6 +298,26 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
         return Task.CompletedTask;
     }
 
+    public Task SetOpenCountsAsync(RuleSet rules, IReadOnlyDictionary<string, int> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(open);
+        OpenCounts.ThrowIfNegative(open);
+        lock (_gate)
+        {
+            var state = Routing(rules);
+            foreach (var (id, count) in open)
+            {
+                if (rules.FindMember(id) is { } member)
+                {
+                    state.SetOpenCount(member, count);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private InMemoryRoutingState Routing(RuleSet rules)
     {
         if (_routing is null || !ReferenceEquals(_routingRules, rules))
