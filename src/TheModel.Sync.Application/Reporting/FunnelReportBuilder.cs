@@ -112,7 +112,7 @@ public sealed class FunnelReportBuilder
     }
 
     private bool InWindowOfOptions(DateTimeOffset at) =>
-        (_options.From is not { } from || at >= from) && (_options.To is not { } to || at <= to);
+        (_options.From is not { } from || at >= from) && (_options.To is not { } to || at < to);
 
     private void CountAssignment(LogDecision d, OwnerRef owner, string? member)
     {
@@ -180,7 +180,7 @@ public sealed class FunnelReportBuilder
 
             foreach (var assignment in person.Slas)
             {
-                if ((windowStart is { } start && assignment.OwnerSetAt < start) || (_options.To is { } to && assignment.OwnerSetAt > to))
+                if ((windowStart is { } start && assignment.OwnerSetAt < start) || (_options.To is { } to && assignment.OwnerSetAt >= to))
                 {
                     continue;
                 }

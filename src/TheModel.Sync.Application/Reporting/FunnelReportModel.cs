@@ -73,7 +73,8 @@ public sealed record ShareRow(string Team, string Strategy, string Member, int A
 public sealed record Bottleneck(string From, string To, double Rate, double Benchmark, int Entered, int Converted, string Sentence);
 
 /// <summary>
-/// What the report covers: decisions and entries from <see cref="From"/> to <see cref="To"/> (either open), sliced by
+/// What the report covers: decisions and entries from <see cref="From"/> up to but not including <see cref="To"/>
+/// (either open; the same half-open window as <c>export-log</c>), sliced by
 /// <see cref="Period"/> (the config's <c>report.period</c> when null).
 /// </summary>
 public sealed record ReportOptions(DateTimeOffset? From = null, DateTimeOffset? To = null, ReportPeriod? Period = null);

@@ -49,7 +49,7 @@ internal sealed class PersonTrack
 
     /// <summary>The entries up to <paramref name="to"/> (entries after it are outside the report).</summary>
     public IReadOnlyList<StageEntry> EntriesUpTo(DateTimeOffset? to) =>
-        to is { } end && _entries.Exists(e => e.At > end) ? _entries.FindAll(e => e.At <= end) : _entries;
+        to is { } end && _entries.Exists(e => e.At >= end) ? _entries.FindAll(e => e.At < end) : _entries;
 
     /// <summary>
     /// One observation of the person's stage. A different stage than the last one is an entry; so is the same stage

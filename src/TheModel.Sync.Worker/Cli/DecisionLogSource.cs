@@ -179,8 +179,12 @@ internal static class DecisionLogSource
         return null;
     }
 
-    /// <summary>Parses a --from/--to value: an ISO 8601 time with an offset, or a date (midnight UTC).</summary>
-    public static bool TryParseBound(string option, string? text, out DateTimeOffset? bound, TextWriter errors)
+    /// <summary>
+    /// Parses a --from/--to value for every verb that reads the decision log: an ISO 8601 time with an offset, or a
+    /// date, which is a whole UTC day (as a start its midnight, as an <paramref name="end"/> the next midnight). Windows
+    /// are half-open: from its start, up to but not including its end.
+    /// </summary>
+    public static bool TryParseBound(string option, string? text, bool end, out DateTimeOffset? bound, TextWriter errors)
     {
         bound = null;
         if (text is null)
@@ -188,15 +192,19 @@ internal static class DecisionLogSource
             return true;
         }
 
-        if (Timestamps.TryParse(text, out var at))
+        text = text.Trim();
+
+        // A bare date first: the timestamp reader would take it as its midnight, which is wrong for an end.
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            bound = at;
+            var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            bound = end ? midnight.AddDays(1) : midnight;
             return true;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (Timestamps.TryParse(text, out var at))
         {
-            bound = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            bound = at;
             return true;
         }
 

@@ -16,7 +16,7 @@ internal static class ExportLogCommand
     {
         var output = new Option<string?>("--out") { Description = "Write the lines to this file instead of standard output." };
         var from = new Option<string?>("--from") { Description = "Only decisions made at or after this date or time (2026-11-27, or ISO 8601 with an offset)." };
-        var to = new Option<string?>("--to") { Description = "Only decisions made before this date or time." };
+        var to = new Option<string?>("--to") { Description = "Only decisions made before this time (with an offset), or through this date (its whole UTC day)." };
         var command = new Command(
             Name,
             "Export the live decision log from Redis as JSON Lines, oldest first. Redis is found as `run` finds it: Redis:Configuration " +
@@ -51,8 +51,8 @@ internal static class ExportLogCommand
         IDecisionLog? log = null)
     {
         if (!DecisionLogSource.TrySettings(unmatched, errors, out var settings)
-            || !DecisionLogSource.TryParseBound("--from", fromText, out var from, errors)
-            || !DecisionLogSource.TryParseBound("--to", toText, out var to, errors))
+            || !DecisionLogSource.TryParseBound("--from", fromText, end: false, out var from, errors)
+            || !DecisionLogSource.TryParseBound("--to", toText, end: true, out var to, errors))
         {
             return CliSupport.ExitError;
         }

@@ -31,7 +31,7 @@ internal static class ReportCommand
         var redis = new Option<bool>("--redis") { Description = "Read the live decision log from Redis (Redis:Configuration, as `run` reads it; --Redis:Configuration=HOST:PORT works too)." };
         var config = new Option<string?>("--config") { Description = "The routing config (a file or a folder; default ./config, else the built-in sample): benchmarks, queues and rotations." };
         var from = new Option<string?>("--from") { Description = "Start of the window: an ISO date (UTC midnight) or a timestamp with an offset." };
-        var to = new Option<string?>("--to") { Description = "End of the window: an ISO date (its whole day, UTC) or a timestamp with an offset." };
+        var to = new Option<string?>("--to") { Description = "End of the window, not included: a timestamp with an offset, or an ISO date (through its whole UTC day)." };
         var period = new Option<string?>("--period") { Description = "Per-period slices: day, week (from Monday, UTC) or month (default: the config's report.period, else week)." };
         var html = new Option<string?>("--html") { Description = "Also write the report as one self-contained HTML page." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON (snake_case keys)." };
@@ -145,28 +145,10 @@ internal static class ReportCommand
     private static bool TryParseOptions(ReportArguments args, TextWriter stderr, out ReportOptions options)
     {
         options = new ReportOptions();
-        DateTimeOffset? from = null;
-        DateTimeOffset? to = null;
-        if (args.From is { } fromText)
+        if (!DecisionLogSource.TryParseBound("--from", args.From, end: false, out var from, stderr)
+            || !DecisionLogSource.TryParseBound("--to", args.To, end: true, out var to, stderr))
         {
-            if (ParseBound(fromText, endOfDay: false) is not { } value)
-            {
-                stderr.WriteLine(BadTime("--from", fromText));
-                return false;
-            }
-
-            from = value;
-        }
-
-        if (args.To is { } toText)
-        {
-            if (ParseBound(toText, endOfDay: true) is not { } value)
-            {
-                stderr.WriteLine(BadTime("--to", toText));
-                return false;
-            }
-
-            to = value;
+            return false;
         }
 
         if (from > to)
@@ -190,21 +172,6 @@ internal static class ReportCommand
 
         options = new ReportOptions(from, to, period);
         return true;
-    }
-
-    private static string BadTime(string option, string text) =>
-        $"error: {option} '{text}' is not an ISO date (2026-11-30) or an ISO 8601 time with an offset (2026-11-30T10:00:00+09:00)";
-
-    /// <summary>A date is a whole UTC day: --from starts at its midnight, --to ends at the next one (exclusive).</summary>
-    private static DateTimeOffset? ParseBound(string text, bool endOfDay)
-    {
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            var midnight = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return endOfDay ? midnight.AddDays(1).AddTicks(-1) : midnight;
-        }
-
-        return Timestamps.TryParse(text.Trim(), out var at) ? at : null;
     }
 
     private static void Render(FunnelReport report, TextWriter stdout, bool terminal)

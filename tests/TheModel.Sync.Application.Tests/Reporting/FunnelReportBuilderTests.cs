@@ -394,6 +394,21 @@ public sealed class FunnelReportBuilderTests
     }
 
     [Fact]
+    public void Build_EntryExactlyAtTo_IsOutsideTheHalfOpenWindow()
+    {
+        var lines = new[]
+        {
+            D("x", 0, "new", "mql", created: 0, entered: 0, owner: "ann", team: "sr", rule: "mql-sr", assigned: true),
+            D("y", 60, "new", "mql", created: 60, entered: 60, owner: "bob", team: "sr", rule: "mql-sr", assigned: true),
+        };
+
+        var report = Build(lines, new ReportOptions(T0.AddMinutes(-1), T0.AddMinutes(60)));
+
+        Assert.Equal((1, 1), (Stage(report.Overall, "new").Entered, Stage(report.Overall, "mql").Entered));
+        Assert.Equal(1, report.Routing.Assignments);
+    }
+
+    [Fact]
     public void Build_From_MakesAnEarlierCreationAStartingStage()
     {
         // x was created two hours before --from: new is its starting stage, mql (after --from) an entry.

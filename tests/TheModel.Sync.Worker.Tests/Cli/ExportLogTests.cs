@@ -64,6 +64,22 @@ public sealed class ExportLogTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ToADate_IncludesThatWholeDayAndNothingAfter()
+    {
+        var time = new FakeTimeProvider(T0);
+        var log = new InProcessStores(time);
+        var lastOfDay = new DateTimeOffset(2026, 11, 27, 23, 59, 59, 999, TimeSpan.Zero);
+        var nextMidnight = new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
+        await log.AppendAsync([Line(1, T0), Line(2, lastOfDay), Line(3, nextMidnight)], default);
+        var stdout = new StringWriter();
+
+        var exit = await ExportLogCommand.RunAsync(null, null, "2026-11-27", [], stdout, new StringWriter(), showProgress: false, default, log);
+
+        Assert.Equal(0, exit);
+        Assert.Equal([Line(1, T0), Line(2, lastOfDay)], stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task RunAsync_FromADate_StartsAtMidnightUtc()
     {
         var time = new FakeTimeProvider(T0);

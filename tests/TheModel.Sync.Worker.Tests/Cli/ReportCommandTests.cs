@@ -119,14 +119,15 @@ public sealed class ReportCommandTests : IDisposable
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero), root.GetProperty("from").GetDateTimeOffset());
-        Assert.Equal(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero).AddTicks(-1), root.GetProperty("to").GetDateTimeOffset());
+        // Half-open, as export-log's: a --to date runs to the next midnight, not included.
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero), root.GetProperty("to").GetDateTimeOffset());
         Assert.Equal("day", root.GetProperty("period").GetString());
         Assert.Equal(["2026-11-27"], root.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("key").GetString()));
     }
 
     [Theory]
     [InlineData("missing-file", null, null, "error: --decisions '{0}': file not found")]
-    [InlineData(null, "yesterday", null, "error: --from 'yesterday' is not an ISO date (2026-11-30) or an ISO 8601 time with an offset (2026-11-30T10:00:00+09:00)")]
+    [InlineData(null, "yesterday", null, "error: --from 'yesterday' is not a date (2026-11-27) or an ISO 8601 time with an offset (2026-11-27T10:00:00+09:00)")]
     [InlineData(null, null, "fortnight", "error: --period 'fortnight' is not one of day, week, month")]
     public async Task Run_BadArguments_ExitOneWithTheBadValue(string? missing, string? from, string? period, string message)
     {
