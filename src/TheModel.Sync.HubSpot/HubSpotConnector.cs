@@ -32,4 +32,7 @@ internal sealed class HubSpotConnector(HubSpotPoller poller, HubSpotReader reade
 
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("finding the persons of an opportunity or account is not built yet");
 }

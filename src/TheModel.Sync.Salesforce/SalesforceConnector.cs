@@ -27,4 +27,7 @@ internal sealed class SalesforceConnector(SalesforceReader reader, SalesforceWri
 
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("finding the persons of an opportunity or account is not built yet");
 }

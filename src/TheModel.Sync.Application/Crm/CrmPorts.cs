@@ -65,6 +65,15 @@ public sealed record PollResult(IReadOnlyList<CrmRecord> Records, Watermark Next
 /// </summary>
 public sealed record StageFilter(string Field, IReadOnlyList<string> Values);
 
+/// <summary>
+/// Whose persons to find when an opportunity is lost or an account churns (the recycle rules' <c>on:</c> events):
+/// <see cref="Object"/> is <see cref="CrmObject.Opportunity"/> or <see cref="CrmObject.Account"/> and
+/// <see cref="RecordId"/> its id in this CRM; <see cref="AccountId"/> the account the opportunity belongs to (the
+/// record itself for an account; null when unknown) and <see cref="Domains"/> that account's web domains, lower
+/// case, for CRMs that link persons to accounts only by their email domain (Salesforce Leads).
+/// </summary>
+public sealed record PeopleOf(CrmObject Object, string RecordId, string? AccountId, IReadOnlyList<string> Domains);
+
 /// <summary>A CRM user or queue a record can be owned by.</summary>
 public sealed record CrmOwner(string Id, string? Email, string? Name, bool Active, bool IsQueue);
 
@@ -173,6 +182,14 @@ public interface ICrmConnector
     /// the mapper needs to count it), each person once. Reads as many pages and queries as it takes.
     /// </summary>
     Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of the persons <paramref name="of"/> concerns, as this CRM links them, each once: HubSpot the contacts
+    /// associated with the deal and with its companies (or with the company); Salesforce the Contacts of the account
+    /// when persons are Contacts, else the Leads whose email is at one of the account's domains. Reads as many pages
+    /// as it takes.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken);
 
     ApiBudgetSnapshot Budget { get; }
 }

@@ -15,6 +15,13 @@ public sealed class CrmSchema
     /// <summary>HubSpot: the task property with "unique value" set that holds the idempotency key.</summary>
     public const string HubSpotTaskKeyProperty = "themodel_key";
 
+    /// <summary>
+    /// HubSpot: a deal has no account property; its company is an association. The connector puts the id of the
+    /// deal's first associated company in its records under this name (not a property: HubSpot names have no dot),
+    /// and never asks HubSpot for it as a property.
+    /// </summary>
+    public const string HubSpotDealCompanyField = "associations.companies";
+
     private static readonly Dictionary<string, string> SalesforcePersonDefaults = new(StringComparer.Ordinal)
     {
         ["id"] = "Id",
@@ -118,6 +125,7 @@ public sealed class CrmSchema
     private static readonly Dictionary<string, string> HubSpotOpportunityDefaults = new(StringComparer.Ordinal)
     {
         ["id"] = "hs_object_id",
+        ["account"] = HubSpotDealCompanyField,
         ["owner"] = "hubspot_owner_id",
         ["stage"] = "dealstage",
         ["amount"] = "amount",

@@ -79,6 +79,9 @@ internal sealed class MeteredCrmConnector : ICrmConnector
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         CallAsync("owned", () => _inner.ReadOwnedAsync(ownerIds, stages, cancellationToken));
 
+    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
+        CallAsync("people_of", () => _inner.ReadPeopleOfAsync(of, cancellationToken));
+
     /// <summary>
     /// Whether an exception means the CRM refused our credentials. Connectors report failures as exceptions; an
     /// HTTP 401, or an authentication or authorization exception, is taken as a credentials problem (a 403 is not:

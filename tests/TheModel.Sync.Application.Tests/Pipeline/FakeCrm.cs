@@ -12,6 +12,14 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
 
     public Dictionary<string, List<TaskCreate>> TasksByKey { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Opportunities and accounts by id (people are in <see cref="People"/>).</summary>
+    public Dictionary<string, Dictionary<string, string?>> Others { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The person ids <see cref="ReadPeopleOfAsync"/> answers per opportunity or account id.</summary>
+    public Dictionary<string, List<string>> PeopleOfRecord { get; } = new(StringComparer.Ordinal);
+
+    public List<PeopleOf> PeopleOfReads { get; } = [];
+
     public List<(string Person, string? Owner)> OwnerChanges { get; } = [];
 
     public int WriteCalls { get; private set; }
@@ -38,13 +46,23 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
         lock (_gate)
         {
             ReadCalls++;
-            return Task.FromResult<IReadOnlyList<CrmRecord>>(ids.Where(People.ContainsKey)
-                .Select(id => new CrmRecord(id, new Dictionary<string, string?>(People[id]), DateTimeOffset.UnixEpoch)).ToList());
+            var held = obj == CrmObject.Person ? People : Others;
+            return Task.FromResult<IReadOnlyList<CrmRecord>>(ids.Where(held.ContainsKey)
+                .Select(id => new CrmRecord(id, new Dictionary<string, string?>(held[id]), DateTimeOffset.UnixEpoch)).ToList());
         }
     }
 
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the pipeline tests do not read owned persons");
+
+    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            PeopleOfReads.Add(of);
+            return Task.FromResult<IReadOnlyList<string>>([.. PeopleOfRecord.GetValueOrDefault(of.RecordId) ?? []]);
+        }
+    }
 
     public Task<IReadOnlyList<WriteOutcome>> WriteAsync(WritePlan plan, CancellationToken cancellationToken)
     {

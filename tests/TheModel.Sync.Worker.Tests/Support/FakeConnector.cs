@@ -149,6 +149,18 @@ internal sealed class FakeConnector(CrmKind crm) : ICrmConnector
     /// <summary>The owned-persons reads asked for: owner ids and stage filter.</summary>
     public List<(IReadOnlyCollection<string> Owners, StageFilter? Stages)> OwnedReads { get; } = [];
 
+    /// <summary>The person ids <see cref="ReadPeopleOfAsync"/> answers per opportunity or account id.</summary>
+    public Dictionary<string, List<string>> PeopleOfRecord { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([.. PeopleOfRecord.GetValueOrDefault(of.RecordId) ?? []]);
+        }
+    }
+
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken)
     {
         ThrowIfFailing();
