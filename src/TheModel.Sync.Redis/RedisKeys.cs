@@ -20,6 +20,7 @@ internal sealed class RedisKeys
         Events = _prefix.Append("{queue}:events");
         DeadLetters = _prefix.Append("{queue}:dead");
         Watermarks = _prefix.Append("watermarks");
+        Marks = _prefix.Append("marks");
         Decisions = _prefix.Append("decisions");
         RoundRobin = _prefix.Append("{routing}:round-robin");
         Weights = _prefix.Append("{routing}:weights");
@@ -35,6 +36,9 @@ internal sealed class RedisKeys
 
     /// <summary>Hash: <c>crm:object</c> → watermark JSON.</summary>
     public RedisKey Watermarks { get; }
+
+    /// <summary>Hash: transition key → 1 (see <c>IRecordMarks</c>).</summary>
+    public RedisKey Marks { get; }
 
     /// <summary>Stream of decision JSON lines, capped.</summary>
     public RedisKey Decisions { get; }

@@ -42,6 +42,7 @@ public static class RedisServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IPersonMemory, RedisPersonMemory>());
         services.Replace(ServiceDescriptor.Singleton<IRoutingStore, RedisRoutingStore>());
         services.Replace(ServiceDescriptor.Singleton<IStoreHealth, RedisStoreHealth>());
+        services.Replace(ServiceDescriptor.Singleton<IRecordMarks, RedisRecordMarks>());
         return services;
     }
 

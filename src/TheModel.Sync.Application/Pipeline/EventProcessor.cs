@@ -52,7 +52,7 @@ public sealed record BatchResult(IReadOnlyDictionary<string, EventResult> Result
 /// an event whose plan is journaled sends the same writes again instead of deciding again, which the writes' own
 /// idempotency (absolute values, keyed tasks) turns into no second effect.
 /// </summary>
-public sealed class EventProcessor
+public sealed partial class EventProcessor
 {
     private const int MaxRaces = 8;
 
@@ -68,6 +68,7 @@ public sealed class EventProcessor
     private readonly IRoutingStore _routing;
     private readonly IDueSchedule _due;
     private readonly IDecisionLog _log;
+    private readonly IRecordMarks _marks;
     private readonly TimeProvider _time;
 
     public EventProcessor(
@@ -80,6 +81,7 @@ public sealed class EventProcessor
         IRoutingStore routing,
         IDueSchedule due,
         IDecisionLog log,
+        IRecordMarks marks,
         TimeProvider time)
     {
         _connectors = connectors.ToDictionary(c => c.Crm);
@@ -91,6 +93,7 @@ public sealed class EventProcessor
         _routing = routing;
         _due = due;
         _log = log;
+        _marks = marks;
         _time = time;
     }
 
@@ -159,18 +162,18 @@ public sealed class EventProcessor
         var schema = _schemas.For(crm);
         var mapping = context.Mapping(crm);
 
-        // Only person events lead to a decision here; the rest are acknowledged (accounts and deals are read by polls).
+        // Person events lead to decisions; opportunity and account events may queue person events (a lost deal, a
+        // churned account), which later batches decide.
         var personEvents = new List<QueuedEvent>();
+        var recordEvents = new List<QueuedEvent>();
         foreach (var e in events)
         {
-            if (e.Event.Object == CrmObject.Person)
-            {
-                personEvents.Add(e);
-            }
-            else
-            {
-                results[e.EntryId] = EventResult.Ignored;
-            }
+            (e.Event.Object == CrmObject.Person ? personEvents : recordEvents).Add(e);
+        }
+
+        if (recordEvents.Count > 0)
+        {
+            await ProcessRecordEventsAsync(connector, recordEvents, results, problems, ct).ConfigureAwait(false);
         }
 
         // Replays: events whose plan was journaled before a crash send that plan again.
@@ -200,7 +203,7 @@ public sealed class EventProcessor
         byPerson.RemoveAll(group =>
         {
             if (memos.GetValueOrDefault(group.Key)?.ReadAt is not { } readAt
-                || group.Any(e => e.Event.Origin == EventOrigin.Sweep || e.Event.OccurredAt + StaleMargin >= readAt))
+                || group.Any(e => e.Event.Origin == EventOrigin.Sweep || RecycleEvents.IsRecycle(e.Event) || e.Event.OccurredAt + StaleMargin >= readAt))
             {
                 return false;
             }
@@ -273,8 +276,20 @@ public sealed class EventProcessor
                 }
             }
 
+            // A lost deal or churned account riding in the group is what the recycle rules' on: see.
+            CrmEvent? recycleCause = null;
+            RecycleEvent? recycle = null;
+            foreach (var e in group)
+            {
+                if (RecycleEvents.Read(e.Event, schema) is { } r)
+                {
+                    (recycleCause, recycle) = (e.Event, r);
+                    break;
+                }
+            }
+
             var clock = Stopwatch.StartNew();
-            var decision = await DecideAsync(context, person!, now, memo, first.Event, ct).ConfigureAwait(false);
+            var decision = await DecideAsync(context, person!, now, memo, recycle, ct).ConfigureAwait(false);
             var write = CrmWritePlanner.Plan(decision, person!, schema, mapping, record.Id, record.Fields, first.Event.DedupeKey, stageDatedAt);
             foreach (var skipped in write.Skipped)
             {
@@ -283,7 +298,7 @@ public sealed class EventProcessor
 
             var json = DecisionJson.ToJson(decision, new DecisionLogContext(
                 crm == CrmKind.Salesforce ? "salesforce" : "hubspot",
-                first.Event.Kind,
+                recycleCause?.Kind ?? first.Event.Kind,
                 person!.Stage ?? Stage.New,
                 person.StageEnteredAt,
                 person.Touches ?? 0,
@@ -384,7 +399,7 @@ public sealed class EventProcessor
 
     private static StoredPlan StoredPlanEmpty(CrmKind crm) => new(crm, [], [], string.Empty);
 
-    private async Task<Decision> DecideAsync(RoutingContext context, Person person, DateTimeOffset at, PersonMemo memo, CrmEvent trigger, CancellationToken ct)
+    private async Task<Decision> DecideAsync(RoutingContext context, Person person, DateTimeOffset at, PersonMemo memo, RecycleEvent? recycle, CancellationToken ct)
     {
         var history = new EvaluationHistory
         {
@@ -394,7 +409,7 @@ public sealed class EventProcessor
         for (var attempt = 0; ; attempt++)
         {
             var state = await _routing.SnapshotAsync(context.Rules, ct).ConfigureAwait(false);
-            var decision = context.Engine.Evaluate(person, at, state, history);
+            var decision = context.Engine.Evaluate(person, at, state, history, recycle);
             if (await _routing.TryApplyAsync(decision, ct).ConfigureAwait(false) || attempt >= MaxRaces)
             {
                 return decision;

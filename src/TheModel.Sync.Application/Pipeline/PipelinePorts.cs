@@ -110,6 +110,21 @@ public interface IDueSchedule
     Task<IReadOnlyList<string>> ClaimDueAsync(string kind, DateTimeOffset now, int max, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Transitions already acted on, by key (for example "this opportunity's loss has recycled its people"), kept until
+/// the record leaves that state, so an event that fires once per transition fires once however many instances,
+/// deliveries and polls see the record in that state. Kept without expiry: a lost opportunity stays lost for years.
+/// </summary>
+public interface IRecordMarks
+{
+    Task<bool> IsMarkedAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Marks every key (already marked ones stay marked).</summary>
+    Task MarkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    Task UnmarkAsync(string key, CancellationToken cancellationToken);
+}
+
 /// <summary>The decision log: one JSON line per decision, kept for the report and live explain.</summary>
 public interface IDecisionLog
 {

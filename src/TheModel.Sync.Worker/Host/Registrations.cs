@@ -69,6 +69,7 @@ internal static class StoreRegistration
         services.AddSingleton<IPersonMemory>(sp => sp.GetRequiredService<InProcessStores>());
         services.AddSingleton<IRoutingStore>(sp => sp.GetRequiredService<InProcessStores>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<InProcessStores>());
+        services.AddSingleton<IRecordMarks>(sp => sp.GetRequiredService<InProcessStores>());
     }
 }
 

@@ -160,9 +160,16 @@ internal static class WorkerHost
                 sp.GetRequiredService<IRoutingStore>(),
                 sp.GetRequiredService<IDueSchedule>(),
                 sp.GetRequiredService<IDecisionLog>(),
+                sp.GetRequiredService<IRecordMarks>(),
                 sp.GetRequiredService<TimeProvider>())
             {
                 MaxDeliveries = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxDeliveries,
+                RecycleFanOuts = fanOut =>
+                {
+                    var metrics = sp.GetRequiredService<WorkerMetrics>();
+                    metrics.RecycleFanOuts.WithLabels(WorkerMetrics.Label(fanOut.Crm), WorkerMetrics.Label(fanOut.Object)).Inc();
+                    metrics.RecycleFanOutPeople.WithLabels(WorkerMetrics.Label(fanOut.Crm), WorkerMetrics.Label(fanOut.Object)).Inc(fanOut.People);
+                },
             };
         });
 

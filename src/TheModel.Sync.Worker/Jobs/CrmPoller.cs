@@ -32,13 +32,18 @@ internal sealed record PollRun(PollOutcome Outcome, int Records);
 /// each changed person queued as a <see cref="EventOrigin.Poll"/> event (webhooks are the fast path; this is the
 /// net under them). Accounts and opportunities: on every instance, from an in-process watermark starting at the
 /// beginning, because they fill this process's account catalog, which the matcher reads; the catalog's index is
-/// rebuilt once per run that changed it.
+/// rebuilt once per run that changed it. Their changes also become events (a lost deal or churned account recycles
+/// its people): those after the shared watermark of their CRM and object (at the first run ever, after the person
+/// lookback) are queued, deduplicated across instances by the queue; records already lost or churned more than a day
+/// before that are marked as acted on without an event, so the history a first load reads recycles nobody, even
+/// when an old record is edited later.
 /// </summary>
 internal sealed partial class CrmPoller(
     CrmConnectorSet connectors,
     IWatermarkStore watermarks,
     HeldLeases leases,
     IEventQueue queue,
+    IRecordMarks marks,
     RoutingConfigProvider config,
     CrmCatalog catalog,
     IOptions<WorkerOptions> options,
@@ -46,6 +51,13 @@ internal sealed partial class CrmPoller(
     TimeProvider time,
     ILogger<CrmPoller> logger)
 {
+    /// <summary>
+    /// How much older than the last change taken as an event a record must be to count as history. Records just
+    /// behind the watermark may still have their events in the queue (another instance moved the watermark past them
+    /// moments ago); marking them would make those events find the mark and recycle nobody.
+    /// </summary>
+    private static readonly TimeSpan HistoryMargin = TimeSpan.FromDays(1);
+
     private readonly WorkerOptions _options = options.Value;
     private readonly ConcurrentDictionary<(CrmKind, CrmObject), Watermark> _local = new();
 
@@ -165,6 +177,7 @@ internal sealed partial class CrmPoller(
                     }
                 }
 
+                await QueueChangesAsync(crm, obj, records, accounts.Where(RecycleEvents.IsChurned).Select(a => a.Id), ct);
                 return catalog.Upsert(accounts);
             case CrmObject.Opportunity:
                 var opportunitySchema = config.For(crm);
@@ -181,10 +194,59 @@ internal sealed partial class CrmPoller(
                     }
                 }
 
-                // Closed-lost opportunities feed the recycle rules through the catalog; they do not become events (yet).
+                await QueueChangesAsync(crm, obj, records, opportunities.Where(RecycleEvents.IsLost).Select(o => o.Id), ct);
                 return catalog.Upsert(opportunities);
             default:
                 throw new ArgumentOutOfRangeException(nameof(obj), obj, "only people, accounts and opportunities are polled");
+        }
+    }
+
+    /// <summary>
+    /// Queues the changes of accounts or opportunities not yet taken as events (after the shared watermark), and marks
+    /// the older ones that are already in their recycle state as acted on; then moves the shared watermark on.
+    /// </summary>
+    private async Task QueueChangesAsync(CrmKind crm, CrmObject obj, IReadOnlyList<CrmRecord> records, IEnumerable<string> inRecycleState, CancellationToken ct)
+    {
+        var taken = await watermarks.GetAsync(crm, obj, ct);
+        var cutoff = taken?.ModifiedAt ?? time.GetUtcNow() - _options.PersonPollLookback;
+        var inState = inRecycleState.ToHashSet(StringComparer.Ordinal);
+        var events = new List<CrmEvent>();
+        var history = new List<string>();
+        foreach (var r in records)
+        {
+            // At the cutoff itself: queued again (the queue drops what it has seen), never taken for history.
+            if (r.ModifiedAt >= cutoff)
+            {
+                events.Add(new CrmEvent(
+                    string.Create(CultureInfo.InvariantCulture, $"poll:{crm}:{WorkerMetrics.Label(obj)}:{r.Id}:{r.ModifiedAt.ToUnixTimeMilliseconds()}"),
+                    crm,
+                    obj,
+                    r.Id,
+                    "poll",
+                    r.ModifiedAt,
+                    EventOrigin.Poll));
+            }
+            else if (r.ModifiedAt < cutoff - HistoryMargin && inState.Contains(r.Id))
+            {
+                history.Add(RecycleEvents.MarkKey(crm, obj, r.Id));
+            }
+        }
+
+        if (history.Count > 0)
+        {
+            await marks.MarkAsync(history, ct);
+        }
+
+        if (events.Count > 0)
+        {
+            var queued = await queue.EnqueueAsync(events, ct);
+            metrics.CountEnqueued(events, queued);
+        }
+
+        var newest = records.Max(r => r.ModifiedAt);
+        if (taken is null || newest > taken.Value.ModifiedAt)
+        {
+            await watermarks.SetAsync(crm, obj, new Watermark(newest, null), ct);
         }
     }
 

@@ -98,6 +98,10 @@ internal sealed class WorkerMetrics
             "themodel_sla_total", "SLA results, once per SLA and assignment: met or missed (breached).", "sla", "team", "result");
         Recycles = factory.CreateCounter(
             "themodel_recycles_total", "Entries into nurture, by recycle reason (none when the decision carries none).", "reason");
+        RecycleFanOuts = factory.CreateCounter(
+            "themodel_recycle_fanouts_total", "Lost opportunities and churned accounts whose people were queued for the recycle rules' on: events.", "crm", "object");
+        RecycleFanOutPeople = factory.CreateCounter(
+            "themodel_recycle_fanout_people_total", "People queued for the recycle rules' on: events (a lost opportunity's or churned account's people).", "crm", "object");
         OwnerOpen = factory.CreateGauge(
             "themodel_owner_open", "Open people per roster member in the shared routing state (what max_open is checked against).", "team", "member");
         OwnerCapacity = factory.CreateGauge(
@@ -161,6 +165,10 @@ internal sealed class WorkerMetrics
     public Counter SlaResults { get; }
 
     public Counter Recycles { get; }
+
+    public Counter RecycleFanOuts { get; }
+
+    public Counter RecycleFanOutPeople { get; }
 
     public Gauge OwnerOpen { get; }
 

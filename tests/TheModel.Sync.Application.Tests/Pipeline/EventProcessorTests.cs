@@ -24,7 +24,7 @@ public sealed class EventProcessorTests
         _queue = new InProcessEventQueue(_time);
         _stores = new InProcessStores(_time);
         var context = new FixedRoutingContext(Configs.Sample(), []);
-        _processor = new EventProcessor([_crm], context, context, _queue, _stores, _stores, _stores, _stores, _stores, _time);
+        _processor = new EventProcessor([_crm], context, context, _queue, _stores, _stores, _stores, _stores, _stores, _stores, _time);
         _crm.People["101"] = new Dictionary<string, string?>
         {
             ["email"] = "kenta@newco.example",

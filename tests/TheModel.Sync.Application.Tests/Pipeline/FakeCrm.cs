@@ -20,6 +20,9 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
 
     public List<PeopleOf> PeopleOfReads { get; } = [];
 
+    /// <summary>Makes <see cref="ReadPeopleOfAsync"/> throw, as a CRM outage would.</summary>
+    public bool FailPeopleOf { get; set; }
+
     public List<(string Person, string? Owner)> OwnerChanges { get; } = [];
 
     public int WriteCalls { get; private set; }
@@ -60,6 +63,11 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
         lock (_gate)
         {
             PeopleOfReads.Add(of);
+            if (FailPeopleOf)
+            {
+                throw new HttpRequestException("503 Service Unavailable");
+            }
+
             return Task.FromResult<IReadOnlyList<string>>([.. PeopleOfRecord.GetValueOrDefault(of.RecordId) ?? []]);
         }
     }

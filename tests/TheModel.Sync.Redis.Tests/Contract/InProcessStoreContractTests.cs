@@ -36,4 +36,6 @@ public sealed class InProcessStoreContractTests : StoreContractTests
 
     // One process holds one routing state: both "instances" share it.
     protected override IRoutingStore Routing() => _routing ??= new InProcessStores(_time);
+
+    protected override IRecordMarks Marks() => _routing ??= new InProcessStores(_time);
 }

@@ -47,4 +47,6 @@ public sealed class RedisStoreContractTests(RedisFixture redis) : StoreContractT
     protected override IPersonMemory Memory() => new RedisPersonMemory(redis.Redis, Options());
 
     protected override IRoutingStore Routing() => new RedisRoutingStore(redis.Redis, Options());
+
+    protected override IRecordMarks Marks() => new RedisRecordMarks(redis.Redis, Options());
 }

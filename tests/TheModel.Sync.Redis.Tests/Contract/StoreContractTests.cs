@@ -48,6 +48,9 @@ public abstract class StoreContractTests
     /// <summary>A routing store on the shared state: a second call stands for a second worker instance.</summary>
     protected abstract IRoutingStore Routing();
 
+    /// <summary>Record marks on the shared state: a second call stands for a second worker instance.</summary>
+    protected abstract IRecordMarks Marks();
+
     private static CrmEvent Event(string key, string record = "p1") =>
         new(key, CrmKind.HubSpot, CrmObject.Person, record, "contact.propertyChange", T0, EventOrigin.Webhook);
 
@@ -266,6 +269,41 @@ public abstract class StoreContractTests
         await PassAsync(Short);
 
         await Eventually.HoldsAsync(() => journal.GetAsync("evt-1", default), p => p is null, "the plan's expiry");
+    }
+
+    // ---- record marks ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task MarkAsync_ThenUnmark_SeenByEveryInstanceUntilUnmarked()
+    {
+        var first = Marks();
+        var second = Marks();
+        Assert.False(await second.IsMarkedAsync("opportunity_lost:hubspot:9001", default));
+
+        await first.MarkAsync(["opportunity_lost:hubspot:9001", "account_churned:salesforce:001A"], default);
+        await first.MarkAsync(["opportunity_lost:hubspot:9001"], default);
+
+        Assert.True(await second.IsMarkedAsync("opportunity_lost:hubspot:9001", default));
+        Assert.True(await second.IsMarkedAsync("account_churned:salesforce:001A", default));
+        Assert.False(await second.IsMarkedAsync("opportunity_lost:hubspot:9002", default));
+
+        await second.UnmarkAsync("opportunity_lost:hubspot:9001", default);
+        await second.UnmarkAsync("never:marked", default);
+
+        Assert.False(await first.IsMarkedAsync("opportunity_lost:hubspot:9001", default));
+        Assert.True(await first.IsMarkedAsync("account_churned:salesforce:001A", default));
+    }
+
+    [Fact]
+    public async Task MarkAsync_ManyKeysAtOnce_AllMarked()
+    {
+        var marks = Marks();
+        var keys = Enumerable.Range(0, 2500).Select(i => $"opportunity_lost:salesforce:{i}").ToList();
+
+        await marks.MarkAsync(keys, default);
+
+        Assert.True(await marks.IsMarkedAsync("opportunity_lost:salesforce:0", default));
+        Assert.True(await marks.IsMarkedAsync("opportunity_lost:salesforce:2499", default));
     }
 
     // ---- watermarks --------------------------------------------------------------------------------------------

@@ -128,6 +128,67 @@ public sealed class JobTests
     }
 
     [Fact]
+    public async Task OpportunityPoll_FirstRun_QueuesRecentChangesAndMarksOlderLossesAsHistory()
+    {
+        await using var host = await StartAsync();
+        await host.Service<EventConsumer>().StopAsync(default);
+        var now = host.Time.GetUtcNow();
+        host.Salesforce.Pollable[CrmObject.Opportunity] =
+        [
+            Record("006000000000001AAA", now.AddDays(-400), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")),
+            Record("006000000000002AAA", now.AddDays(-2), ("IsClosed", "true"), ("IsWon", "true"), ("StageName", "Closed Won")),
+            Record("006000000000005AAA", now.AddHours(-3), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")),
+            Record("006000000000003AAA", now.AddMinutes(-10), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")),
+            Record("006000000000004AAA", now.AddMinutes(-5), ("IsClosed", "false"), ("IsWon", "false"), ("StageName", "Prospecting")),
+        ];
+        var marks = host.Service<IRecordMarks>();
+
+        await host.Service<CrmPoller>().PollAsync(CrmKind.Salesforce, CrmObject.Opportunity, default);
+
+        var queued = await host.Service<IEventQueue>().ReadAsync("t", 10, TimeSpan.Zero, default);
+        Assert.Equal(["006000000000003AAA", "006000000000004AAA"], queued.Select(q => q.Event.RecordId));
+        Assert.All(queued, q => Assert.Equal((CrmObject.Opportunity, EventOrigin.Poll), (q.Event.Object, q.Event.Origin)));
+        Assert.True(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000001AAA"), default));
+        Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000002AAA"), default));
+        Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000003AAA"), default));
+
+        // Lost three hours ago: neither queued (before the lookback) nor history (not a day before it).
+        Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000005AAA"), default));
+        Assert.Equal(now.AddMinutes(-5), (await host.Service<IWatermarkStore>().GetAsync(CrmKind.Salesforce, CrmObject.Opportunity, default))?.ModifiedAt);
+    }
+
+    [Fact]
+    public async Task AccountPoll_SecondInstanceLoadsTheCatalogLater_QueuesOnlyWhatIsNewerThanTheSharedWatermark()
+    {
+        var time = new FakeTimeProvider(Monday10Tokyo);
+        var shared = new InProcessStores(time);
+        await using var a = await StartAsync(s => (s.SharedStores, s.Time) = (shared, time));
+        await a.Service<EventConsumer>().StopAsync(default);
+        var churned = Record("501", Monday10Tokyo.AddMinutes(-10), ("name", "Gone KK"), ("type", "Former customer"));
+        a.HubSpot.Pollable[CrmObject.Account] = [churned];
+        await a.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
+        var queue = a.Service<IEventQueue>();
+        Assert.Equal("501", Assert.Single(await queue.ReadAsync("t", 10, TimeSpan.Zero, default)).Event.RecordId);
+
+        // Three hours on, a second instance starts and reads every account from the beginning.
+        time.Advance(TimeSpan.FromHours(3));
+        await using var b = await StartAsync(s => (s.SharedStores, s.Time) = (shared, time));
+        await b.Service<EventConsumer>().StopAsync(default);
+        var newer = Record("502", time.GetUtcNow().AddMinutes(-1), ("name", "Left Inc"), ("type", "Former customer"));
+        var earlier = Record("500", Monday10Tokyo.AddMinutes(-30), ("name", "Earlier KK"), ("type", "Former customer"));
+        b.HubSpot.Pollable[CrmObject.Account] = [earlier, churned, newer];
+        await b.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
+
+        // 501 sits at the shared watermark (queued again; a shared queue drops it), 500 behind it (instance a took it).
+        var queued = await b.Service<IEventQueue>().ReadAsync("t", 10, TimeSpan.Zero, default);
+        Assert.Equal(["501", "502"], queued.Select(q => q.Event.RecordId).Order(StringComparer.Ordinal));
+
+        // Only a day behind the watermark is a churn history: 500's event may still be in instance a's queue.
+        var marks = b.Service<IRecordMarks>();
+        Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.HubSpot, CrmObject.Account, "500"), default));
+    }
+
+    [Fact]
     public async Task Poll_CrmWithoutConnector_NoConnector()
     {
         await using var host = await StartAsync(s => s.WithSalesforce = false);

@@ -8,7 +8,7 @@ namespace TheModel.Sync.Application.Pipeline.InProcess;
 /// Every state port held in this process (the embedded default when no Redis is configured): one instance, the same
 /// contract as the Redis implementation, nothing durable.
 /// </summary>
-public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore, IDueSchedule, IDecisionLog, IPersonMemory, IRoutingStore, IStoreHealth
+public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore, IDueSchedule, IDecisionLog, IPersonMemory, IRoutingStore, IStoreHealth, IRecordMarks
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -24,6 +24,7 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
     // stays valid while older lines are dropped.
     private long _logTrimmed;
     private readonly Dictionary<(CrmKind, string), PersonMemo> _memos = [];
+    private readonly HashSet<string> _marks = new(StringComparer.Ordinal);
     private InMemoryRoutingState? _routing;
     private RuleSet? _routingRules;
 
@@ -39,6 +40,35 @@ public sealed class InProcessStores : IPlanJournal, IWatermarkStore, ILeaseStore
 
     /// <summary>How long a plan is kept for replays: longer than any redelivery of its event.</summary>
     public TimeSpan PlanRetention { get; init; } = TimeSpan.FromDays(3);
+
+    public Task<bool> IsMarkedAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_marks.Contains(key));
+        }
+    }
+
+    public Task MarkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_gate)
+        {
+            _marks.UnionWith(keys);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UnmarkAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _marks.Remove(key);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<StoredPlan?> GetAsync(string dedupeKey, CancellationToken cancellationToken)
     {
