@@ -19,6 +19,7 @@ internal sealed class SandboxRecorder : IBatchObserver, IDisposable
     private readonly Dictionary<string, int> _writesPerEvent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _byRule = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _byTeam = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _recyclesByRule = new(StringComparer.Ordinal);
     private readonly List<double> _latenciesMs = [];
     private readonly HashSet<(CrmKind, string)> _routed = [];
     private readonly StreamWriter? _log;
@@ -67,6 +68,11 @@ internal sealed class SandboxRecorder : IBatchObserver, IDisposable
                     }
                 }
 
+                if (d.Decision.RecycleRule is { } recycled && d.Decision.Actions.Any(a => a.Field == "recycle_rule"))
+                {
+                    _recyclesByRule[recycled] = _recyclesByRule.GetValueOrDefault(recycled) + 1;
+                }
+
                 if (d.Decision.Outcome == DecisionOutcome.Assigned)
                 {
                     _routed.Add(key);
@@ -89,6 +95,7 @@ internal sealed class SandboxRecorder : IBatchObserver, IDisposable
                 _routed.Count,
                 new SortedDictionary<string, int>(_byRule, StringComparer.Ordinal),
                 new SortedDictionary<string, int>(_byTeam, StringComparer.Ordinal),
+                new SortedDictionary<string, int>(_recyclesByRule, StringComparer.Ordinal),
                 Percentile(_latenciesMs, 0.50),
                 Percentile(_latenciesMs, 0.95),
                 Percentile(_latenciesMs, 0.99),
@@ -134,6 +141,7 @@ internal sealed record SandboxSnapshot(
     int PersonsRouted,
     IReadOnlyDictionary<string, int> DecisionsByRule,
     IReadOnlyDictionary<string, int> OwnersByTeam,
+    IReadOnlyDictionary<string, int> RecyclesByRule,
     double P50Ms,
     double P95Ms,
     double P99Ms,

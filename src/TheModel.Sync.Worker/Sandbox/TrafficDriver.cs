@@ -258,6 +258,11 @@ internal sealed class TrafficDriver
         return true;
     }
 
+    /// <summary>Why a deal was lost: mostly reasons the sample's closed-lost rule recycles (timing, budget), sometimes not.</summary>
+    private string LossReason() => LossReasons[_random.Next(LossReasons.Length)];
+
+    private static readonly string[] LossReasons = ["timing", "timing", "budget", "competitor", "no_decision"];
+
     private void LoseDeal()
     {
         if (_salesforce is not null && _random.Next(2) == 0)
@@ -265,7 +270,12 @@ internal sealed class TrafficDriver
             var open = _salesforce.All("Opportunity").FirstOrDefault(o => !Equals(o.GetValueOrDefault("IsClosed"), true));
             if (open is not null && open.GetValueOrDefault("Id") is string id)
             {
-                _salesforce.Touch("Opportunity", id, new Dictionary<string, object?> { ["StageName"] = "Closed Lost" });
+                _salesforce.Touch("Opportunity", id, new Dictionary<string, object?>
+                {
+                    ["StageName"] = "Closed Lost",
+                    ["CloseDate"] = _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    [_sfSchema.OpportunityFields["loss_reason"]] = LossReason(),
+                });
                 DealsLost++;
             }
         }
@@ -274,7 +284,12 @@ internal sealed class TrafficDriver
             var open = _hubSpot.All("deals").FirstOrDefault(d => d["hs_is_closed"] != "true");
             if (open is not null)
             {
-                _hubSpot.Touch("deals", open.Id, new Dictionary<string, string?> { ["dealstage"] = "closedlost" });
+                _hubSpot.Touch("deals", open.Id, new Dictionary<string, string?>
+                {
+                    ["dealstage"] = "closedlost",
+                    ["closedate"] = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                    [_hsSchema.OpportunityFields["loss_reason"]] = LossReason(),
+                });
                 DealsLost++;
             }
         }
