@@ -165,6 +165,10 @@ internal static class SandboxRun
         Default("HubSpot:ClientSecret", clientSecret);
         Default("Worker:SweepInterval", "5s");
 
+        // The simulated org sends Outbound Messages for its person object only: lost opportunities reach the worker
+        // through the opportunity poll, which must come round within a short run.
+        Default("Worker:CatalogPollInterval", "15s");
+
         using var recorder = new SandboxRecorder(options.DecisionLog);
         var logPath = Path.Combine(work, "worker.log");
         await using var log = new StreamWriter(logPath) { AutoFlush = true };
