@@ -277,16 +277,7 @@ public sealed partial class EventProcessor
             }
 
             // A lost deal or churned account riding in the group is what the recycle rules' on: see.
-            CrmEvent? recycleCause = null;
-            RecycleEvent? recycle = null;
-            foreach (var e in group)
-            {
-                if (RecycleEvents.Read(e.Event, schema) is { } r)
-                {
-                    (recycleCause, recycle) = (e.Event, r);
-                    break;
-                }
-            }
+            var (recycleCause, recycle) = await ChooseRecycleAsync(context, person!, now, group, schema, ct).ConfigureAwait(false);
 
             var clock = Stopwatch.StartNew();
             var decision = await DecideAsync(context, person!, now, memo, recycle, ct).ConfigureAwait(false);
@@ -398,6 +389,41 @@ public sealed partial class EventProcessor
     }
 
     private static StoredPlan StoredPlanEmpty(CrmKind crm) => new(crm, [], [], string.Empty);
+
+    /// <summary>
+    /// The lost deal or churned account the person's evaluation sees, among those queued for it in this batch (two
+    /// deals of one account lost together, say). A person takes one recycle per stage entry, so it is the first whose
+    /// rule fires (tried on the current state without moving it), else the first.
+    /// </summary>
+    private async Task<(CrmEvent? Cause, RecycleEvent? Recycle)> ChooseRecycleAsync(
+        RoutingContext context, Person person, DateTimeOffset at, IEnumerable<QueuedEvent> group, CrmSchema schema, CancellationToken ct)
+    {
+        var candidates = new List<(CrmEvent Cause, RecycleEvent Recycle)>();
+        foreach (var e in group)
+        {
+            if (RecycleEvents.Read(e.Event, schema) is { } r)
+            {
+                candidates.Add((e.Event, r));
+            }
+        }
+
+        if (candidates.Count <= 1)
+        {
+            return candidates.Count == 0 ? (null, null) : candidates[0];
+        }
+
+        var state = await _routing.SnapshotAsync(context.Rules, ct).ConfigureAwait(false);
+        foreach (var c in candidates)
+        {
+            var trial = context.Engine.Evaluate(person, at, state, recycleEvent: c.Recycle);
+            if (trial.Actions.Any(a => a.Field == "recycle_rule"))
+            {
+                return c;
+            }
+        }
+
+        return candidates[0];
+    }
 
     private async Task<Decision> DecideAsync(RoutingContext context, Person person, DateTimeOffset at, PersonMemo memo, RecycleEvent? recycle, CancellationToken ct)
     {

@@ -123,6 +123,21 @@ public sealed class RecycleEventTests
     }
 
     [Fact]
+    public async Task ProcessAsync_TwoDealsOfThePeopleLostTogether_TheOneTheRuleNamesRecyclesThem()
+    {
+        _crm.Others["9000"] = Deal(closed: true, won: false, reason: "competitor", closeDate: "2026-11-29");
+        _crm.PeopleOfRecord["9000"] = ["101", "102"];
+        await _queue.EnqueueAsync([DealChanged("d-0", "9000"), DealChanged("d-1")], default);
+
+        await RunOnceAsync();
+        var second = await RunOnceAsync();
+
+        Assert.Equal(2, second.Decisions.Count);
+        Assert.All(second.Decisions, d => Assert.Equal(("closed-lost", Stage.Nurture), (d.Decision.RecycleRule, d.Decision.Stage)));
+        Assert.Equal(0, (await _queue.StatsAsync(default)).Pending);
+    }
+
+    [Fact]
     public async Task ProcessAsync_WonOrOpenDeal_QueuesNobody()
     {
         _crm.Others["9001"] = Deal(closed: true, won: true, reason: null, closeDate: "2026-11-29");

@@ -104,6 +104,7 @@ internal sealed class CrmWorld : IAsyncDisposable
                     new HubSpotWebhookSubscription(1, "contact.creation"),
                     new HubSpotWebhookSubscription(2, "contact.propertyChange", "lifecyclestage"),
                     new HubSpotWebhookSubscription(3, "contact.propertyChange", "hs_lead_status"),
+                    new HubSpotWebhookSubscription(4, "deal.propertyChange", "dealstage"),
                 ],
             },
         });
