@@ -1,5 +1,6 @@
 using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Matching;
 using TheModel.Sync.Core.Model;
 using TheModel.Sync.Core.Records;
 
@@ -182,8 +183,11 @@ public sealed partial class EventProcessor
             }
         }
 
-        return account is not null && AccountMatcher.DomainOf(account) is { } domain ? [domain] : [];
+        // An account whose website is a free-mail provider (bad data) would take every person mailing from there.
+        return account is not null && AccountMatcher.DomainOf(account) is { } domain && !FreeMail.Contains(domain) ? [domain] : [];
     }
+
+    private static readonly HashSet<string> FreeMail = new(FreeMailDomains.All, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Called once per lost opportunity or churned account whose people were queued (metrics, logs).</summary>
     public Action<RecycleFanOut>? RecycleFanOuts { get; init; }

@@ -190,6 +190,17 @@ public sealed class RecycleEventTests
     }
 
     [Fact]
+    public async Task ProcessAsync_AccountWebsiteIsAFreeMailProvider_NoDomainToSearchBy()
+    {
+        _crm.Others["78"] = new Dictionary<string, string?> { ["name"] = "Sole trader", ["website"] = "https://gmail.com", ["type"] = "Former customer" };
+        await _queue.EnqueueAsync([DealChanged("c-1", "78", CrmObject.Account)], default);
+
+        await RunOnceAsync();
+
+        Assert.Empty(Assert.Single(_crm.PeopleOfReads).Domains);
+    }
+
+    [Fact]
     public async Task ProcessAsync_PersonReadJustNow_RecycleEventStillDecides()
     {
         // A person the worker has just decided (its memo's read time is after the deal's event time).
