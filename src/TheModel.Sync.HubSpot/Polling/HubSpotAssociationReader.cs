@@ -13,7 +13,10 @@ namespace TheModel.Sync.HubSpot.Polling;
 /// </summary>
 internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrmSchemaSource schemas, ILogger<HubSpotAssociationReader> logger)
 {
-    /// <summary>Associations asked for per page of a list (the vendor's documented page size is 500).</summary>
+    /// <summary>
+    /// Associations asked for per page of a list: crm-api-facts.md is silent; one of the vendor's SDKs documents "Limit
+    /// 1000 per call", and 500 stays inside it whatever the real default is.
+    /// </summary>
     public const int ListPageSize = 500;
 
     /// <summary>Deals per association batch read: the connector's batch size, although the v4 endpoint takes more.</summary>
