@@ -12,7 +12,12 @@ namespace TheModel.Sync.HubSpot;
 /// <c>HubSpotBudgetPausedException</c> before anything is sent — callers check <see cref="Budget"/>.Paused.
 /// <see cref="WriteAsync"/> reports per-item outcomes instead and throws only for bad credentials.
 /// </summary>
-internal sealed class HubSpotConnector(HubSpotPoller poller, HubSpotReader reader, HubSpotWriter writer, HubSpotBudget budget) : ICrmConnector
+internal sealed class HubSpotConnector(
+    HubSpotPoller poller,
+    HubSpotReader reader,
+    HubSpotAssociationReader associations,
+    HubSpotWriter writer,
+    HubSpotBudget budget) : ICrmConnector
 {
     public CrmKind Crm => CrmKind.HubSpot;
 
@@ -34,5 +39,5 @@ internal sealed class HubSpotConnector(HubSpotPoller poller, HubSpotReader reade
         reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
 
     public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("finding the persons of an opportunity or account is not built yet");
+        associations.ReadPeopleOfAsync(of, cancellationToken);
 }

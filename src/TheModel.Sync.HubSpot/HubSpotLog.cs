@@ -54,4 +54,10 @@ internal static partial class HubSpotLog
 
     [LoggerMessage(4115, LogLevel.Debug, "HubSpot search of owned {ObjectType}: {Read} persons of {Owners} owners in {Pages} pages")]
     public static partial void OwnedRead(ILogger logger, string objectType, int read, int owners, int pages);
+
+    [LoggerMessage(4116, LogLevel.Debug, "HubSpot persons of {Object} {RecordId}: {People} contacts, through {Companies} companies")]
+    public static partial void PeopleOfRead(ILogger logger, string @object, string recordId, int companies, int people);
+
+    [LoggerMessage(4117, LogLevel.Information, "HubSpot has no {FromType} {FromId} (deleted, or not a HubSpot id): it has no {ToType} associated")]
+    public static partial void AssociationsOfUnknown(ILogger logger, string fromType, string fromId, string toType);
 }

@@ -63,6 +63,7 @@ public static class HubSpotServiceCollectionExtensions
         services.AddHubSpotApi<IHubSpotOwnersApi>(options => new Uri(options.BaseUrl));
         services.AddHubSpotApi<IHubSpotAssociationsApi>(options => new Uri(options.BaseUrl));
 
+        services.TryAddSingleton<HubSpotAssociationReader>();
         services.TryAddSingleton<HubSpotPoller>();
         services.TryAddSingleton<HubSpotReader>();
         services.TryAddSingleton<HubSpotWriter>();

@@ -7,7 +7,7 @@ using TheModel.Sync.Salesforce.Writing;
 namespace TheModel.Sync.Salesforce;
 
 /// <summary>The Salesforce side of the pipeline: SOQL reads, batched collection writes, and the API budget they share.</summary>
-internal sealed class SalesforceConnector(SalesforceReader reader, SalesforceWriter writer, SalesforceApiBudget budget) : ICrmConnector
+internal sealed class SalesforceConnector(SalesforceReader reader, SalesforcePeopleReader people, SalesforceWriter writer, SalesforceApiBudget budget) : ICrmConnector
 {
     public CrmKind Crm => CrmKind.Salesforce;
 
@@ -29,5 +29,5 @@ internal sealed class SalesforceConnector(SalesforceReader reader, SalesforceWri
         reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
 
     public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("finding the persons of an opportunity or account is not built yet");
+        people.ReadPeopleOfAsync(of, cancellationToken);
 }

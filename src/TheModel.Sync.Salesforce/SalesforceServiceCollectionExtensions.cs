@@ -67,6 +67,7 @@ public static class SalesforceServiceCollectionExtensions
         services.AddSingleton<SalesforceApiBudget>();
         services.AddSingleton<SalesforceQueryRunner>();
         services.AddSingleton<SalesforceReader>();
+        services.AddSingleton<SalesforcePeopleReader>();
         services.AddSingleton<SalesforceWriter>();
         services.AddSingleton<SalesforceConnector>();
         services.AddTransient<ApiBudgetGateHandler>();

@@ -134,3 +134,63 @@ internal sealed class OwnersPage
 
     public Paging? Paging { get; set; }
 }
+
+/// <summary>One association type linking two records: <c>{category, typeId, label}</c> (label null when unlabelled).</summary>
+internal sealed class AssociationTypeRead
+{
+    public string? Category { get; set; }
+
+    public int TypeId { get; set; }
+
+    public string? Label { get; set; }
+}
+
+/// <summary>
+/// One associated record and every type that links it. <c>toObjectId</c> is a number in the v4 responses and a
+/// string in the date-versioned ones; the web defaults read both into the number.
+/// </summary>
+internal sealed class AssociatedRecord
+{
+    public long ToObjectId { get; set; }
+
+    public List<AssociationTypeRead> AssociationTypes { get; set; } = [];
+}
+
+/// <summary>A page of <c>GET /crm/v4/objects/{fromType}/{fromId}/associations/{toType}</c>.</summary>
+internal sealed class AssociationsPage
+{
+    public List<AssociatedRecord> Results { get; set; } = [];
+
+    public Paging? Paging { get; set; }
+}
+
+/// <summary>A v4 association batch read input; <see cref="After"/> asks for that record's next page.</summary>
+internal sealed record AssociationReadInput(string Id, string? After = null);
+
+internal sealed record AssociationBatchReadRequest(IReadOnlyList<AssociationReadInput> Inputs);
+
+internal sealed class AssociationReadResult
+{
+    public ObjectIdRead From { get; set; } = new();
+
+    public List<AssociatedRecord> To { get; set; } = [];
+
+    public Paging? Paging { get; set; }
+}
+
+internal sealed class ObjectIdRead
+{
+    public string Id { get; set; } = string.Empty;
+}
+
+/// <summary>200 and 207 of the v4 association batch read: records with no associations come back as errors.</summary>
+internal sealed class AssociationBatchReadResponse
+{
+    public string? Status { get; set; }
+
+    public List<AssociationReadResult> Results { get; set; } = [];
+
+    public int? NumErrors { get; set; }
+
+    public List<BatchError>? Errors { get; set; }
+}

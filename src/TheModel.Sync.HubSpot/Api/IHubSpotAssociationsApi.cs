@@ -3,11 +3,34 @@ using Refit;
 namespace TheModel.Sync.HubSpot.Api;
 
 /// <summary>
-/// The v4 associations endpoints (crm-api-facts.md H-6) for associating existing records after the fact; tasks the
-/// connector creates carry their associations inline instead.
+/// The v4 associations endpoints (crm-api-facts.md H-6): associating existing records after the fact (tasks the
+/// connector creates carry their associations inline instead), and reading associations back.
 /// </summary>
 internal interface IHubSpotAssociationsApi
 {
+    /// <summary>One record's associations to one object type, a page at a time (<c>paging.next.after</c> while more follow).</summary>
+    [Get("/crm/v4/objects/{fromType}/{fromId}/associations/{toType}")]
+    Task<AssociationsPage> ListAsync(
+        string fromType,
+        string fromId,
+        string toType,
+        int limit,
+        string? after,
+        [Property(HubSpotCalls.OptionKey)] HubSpotCall call,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Many records' associations to one object type: 200, or 207 whose <c>errors</c> name the ids that are unknown or
+    /// have none. An input's further associations come with its <c>after</c>.
+    /// </summary>
+    [Post("/crm/v4/associations/{fromType}/{toType}/batch/read")]
+    Task<AssociationBatchReadResponse> BatchReadAsync(
+        string fromType,
+        string toType,
+        [Body] AssociationBatchReadRequest request,
+        [Property(HubSpotCalls.OptionKey)] HubSpotCall call,
+        CancellationToken cancellationToken);
+
     /// <summary>Labelled (typed) associations, at most 100 inputs.</summary>
     [Post("/crm/v4/associations/{fromType}/{toType}/batch/create")]
     Task<BatchResponse> BatchCreateAsync(

@@ -21,9 +21,10 @@ namespace TheModel.Sync.HubSpot.Polling;
 /// polling then goes on with <c>modified GT T</c>.</item>
 /// </list>
 /// A record modified while the poll runs is read again at its new time; the poll returns it once, at its latest
-/// version and place.
+/// version and place. Deals get their company (<see cref="CrmSchema.HubSpotDealCompanyField"/>) from one association
+/// batch read per 100 deals polled.
 /// </summary>
-internal sealed class HubSpotPoller(IHubSpotObjectsApi api, ICrmSchemaSource schemas, ILogger<HubSpotPoller> logger)
+internal sealed class HubSpotPoller(IHubSpotObjectsApi api, HubSpotAssociationReader associations, ICrmSchemaSource schemas, ILogger<HubSpotPoller> logger)
 {
     public const int PageSize = 200;
     public const string IdProperty = "hs_object_id";
@@ -31,8 +32,16 @@ internal sealed class HubSpotPoller(IHubSpotObjectsApi api, ICrmSchemaSource sch
     public async Task<PollResult> PollAsync(CrmObject obj, Watermark since, int maxRecords, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        var result = await SearchAsync(obj, since, maxRecords, cancellationToken).ConfigureAwait(false);
+        return obj == CrmObject.Opportunity
+            ? result with { Records = await associations.WithCompaniesAsync(result.Records, cancellationToken).ConfigureAwait(false) }
+            : result;
+    }
+
+    private async Task<PollResult> SearchAsync(CrmObject obj, Watermark since, int maxRecords, CancellationToken cancellationToken)
+    {
         var schema = schemas.For(CrmKind.HubSpot);
-        var run = new PollRun(schema.ObjectName(obj), schema.ModifiedField(obj), schema.ReadFields(obj), since, maxRecords);
+        var run = new PollRun(schema.ObjectName(obj), schema.ModifiedField(obj), HubSpotRecords.PropertiesToRead(schema, obj), since, maxRecords);
 
         // Where the next page starts: after fromMs (from it, while its group may still hold unread records), or
         // inside the one timestamp tieMs after the last id released there.

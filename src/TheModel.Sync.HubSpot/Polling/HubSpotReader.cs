@@ -6,12 +6,13 @@ using TheModel.Sync.HubSpot.Api;
 namespace TheModel.Sync.HubSpot.Polling;
 
 /// <summary>
-/// Reads records by id (<c>batch/read</c>, 100 per call), the owners list (active, then archived), and the persons a
-/// set of owners holds (CRM search).
+/// Reads records by id (<c>batch/read</c>, 100 per call; deals with their company from an association batch read),
+/// the owners list (active, then archived), and the persons a set of owners holds (CRM search).
 /// </summary>
 internal sealed class HubSpotReader(
     IHubSpotObjectsApi objects,
     IHubSpotOwnersApi owners,
+    HubSpotAssociationReader associations,
     ICrmSchemaSource schemas,
     ILogger<HubSpotReader> logger)
 {
@@ -39,7 +40,7 @@ internal sealed class HubSpotReader(
         var schema = schemas.For(CrmKind.HubSpot);
         var objectType = schema.ObjectName(obj);
         var modifiedField = schema.ModifiedField(obj);
-        var properties = schema.ReadFields(obj);
+        var properties = HubSpotRecords.PropertiesToRead(schema, obj);
         var records = new List<CrmRecord>(ids.Count);
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
         {
@@ -59,7 +60,9 @@ internal sealed class HubSpotReader(
             }
         }
 
-        return records;
+        return obj == CrmObject.Opportunity
+            ? await associations.WithCompaniesAsync(records, cancellationToken).ConfigureAwait(false)
+            : records;
     }
 
     public async Task<IReadOnlyList<CrmOwner>> ReadOwnersAsync(CancellationToken cancellationToken)

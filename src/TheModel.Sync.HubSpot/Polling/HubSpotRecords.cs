@@ -7,6 +7,16 @@ namespace TheModel.Sync.HubSpot.Polling;
 /// <summary>Wire objects to <see cref="CrmRecord"/>s: the id and every property as HubSpot sent it (strings or null).</summary>
 internal static class HubSpotRecords
 {
+    /// <summary>
+    /// The properties to ask HubSpot for: the schema's read fields without <see cref="CrmSchema.HubSpotDealCompanyField"/>,
+    /// which is an association the connector reads itself, not a property.
+    /// </summary>
+    public static IReadOnlyList<string> PropertiesToRead(CrmSchema schema, CrmObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return [.. schema.ReadFields(obj).Where(f => f != CrmSchema.HubSpotDealCompanyField)];
+    }
+
     public static CrmRecord ToRecord(HubSpotObject item, string modifiedField) =>
         new(item.Id, new Dictionary<string, string?>(item.Properties, StringComparer.Ordinal), ModifiedAt(item, modifiedField));
 

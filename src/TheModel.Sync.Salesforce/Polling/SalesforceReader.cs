@@ -21,8 +21,8 @@ internal sealed class SalesforceReader(
     /// </summary>
     internal const int MaxQueryUrlLength = 16_000;
 
-    // "/services/data/v62.0/query?q=" and some slack for the host the session handler puts in front.
-    private const int UrlOverhead = 128;
+    /// <summary>"/services/data/v62.0/query?q=" and some slack for the host the session handler puts in front.</summary>
+    internal const int UrlOverhead = 128;
 
     private readonly int _batchSize = options.Value.QueryBatchSize;
     private readonly TimeSpan _settleTime = options.Value.PollSettleTime;

@@ -92,12 +92,60 @@ internal static partial class Soql
     }
 
     /// <summary>A SOQL string literal: quotes, backslashes and control characters escaped as SOQL reads them.</summary>
-    public static string Quote(string value)
+    public static string Quote(string value) => Literal(value, prefix: string.Empty, likeWildcards: false);
+
+    /// <summary>
+    /// A <c>LIKE</c> pattern matching every value that ends with <paramref name="suffix"/>: <c>'%suffix'</c>, with the
+    /// suffix's own <c>%</c> and <c>_</c> escaped so they match only themselves.
+    /// </summary>
+    public static string EndsWithPattern(string suffix) => Literal(suffix, prefix: "%", likeWildcards: true);
+
+    /// <summary>
+    /// <c>SELECT Id FROM Contact WHERE AccountId = '…' ORDER BY Id</c>: the Contacts of one account (an id already
+    /// checked as a Salesforce id).
+    /// </summary>
+    public static string ContactsOfAccount(string personObject, string accountId) =>
+        $"{Select(["Id"], personObject)} WHERE AccountId = '{accountId}' ORDER BY Id";
+
+    /// <summary><c>SELECT AccountId FROM Opportunity WHERE Id = '…'</c>, with the schema's account field.</summary>
+    public static string AccountOfOpportunity(string accountField, string opportunityId) =>
+        $"{Select(["Id", accountField], "Opportunity")} WHERE Id = '{opportunityId}'";
+
+    /// <summary>
+    /// <c>SELECT Id FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' …) ORDER BY Id</c>:
+    /// the unconverted Leads whose email is at one of the domains or a subdomain of one. A bare <c>%acme.com</c> would
+    /// also take <c>notacme.com</c>; ending on <c>@</c> or <c>.</c> and the domain is the whole-label match.
+    /// </summary>
+    public static string LeadsAtDomains(string personObject, string emailField, IEnumerable<string> domains)
+    {
+        CheckName(emailField, "field");
+        var text = new StringBuilder(Select(["Id"], personObject)).Append(" WHERE IsConverted = false AND (");
+        var first = true;
+        foreach (var domain in domains)
+        {
+            text.Append(first ? string.Empty : " OR ").Append(DomainCondition(emailField, domain));
+            first = false;
+        }
+
+        return text.Append(") ORDER BY Id").ToString();
+    }
+
+    /// <summary>One domain's part of <see cref="LeadsAtDomains"/>, also what it costs in the query.</summary>
+    public static string DomainCondition(string emailField, string domain) =>
+        $"{emailField} LIKE {EndsWithPattern("@" + domain)} OR {emailField} LIKE {EndsWithPattern("." + domain)}";
+
+    private static string Literal(string value, string prefix, bool likeWildcards)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder(value.Length + 2).Append('\'');
+        var text = new StringBuilder(value.Length + prefix.Length + 2).Append('\'').Append(prefix);
         foreach (var c in value)
         {
+            if (likeWildcards && c is '%' or '_')
+            {
+                text.Append('\\').Append(c);
+                continue;
+            }
+
             text.Append(c switch
             {
                 '\'' => "\\'",

@@ -89,7 +89,8 @@ internal sealed class HubSpotPropertySchema
         var defaults = CrmSchema.Default(TheModel.Sync.Core.Model.CrmKind.HubSpot);
         AddMapped(HubSpotObjectTypes.Contacts, defaults.ReadFields(CrmObject.Person));
         AddMapped(HubSpotObjectTypes.Companies, defaults.ReadFields(CrmObject.Account));
-        AddMapped(HubSpotObjectTypes.Deals, defaults.ReadFields(CrmObject.Opportunity));
+        // A deal's company is an association, never a property (the worker's pseudo-field for it is not one either).
+        AddMapped(HubSpotObjectTypes.Deals, defaults.ReadFields(CrmObject.Opportunity).Where(f => f != CrmSchema.HubSpotDealCompanyField));
         AddMapped(HubSpotObjectTypes.Tasks, defaults.ReadFields(CrmObject.Task));
 
         foreach (var (type, names) in additional)

@@ -227,6 +227,7 @@ public sealed class HubSpotSimulator : IAsyncDisposable
 
         Map(app, "PUT", "/crm/v4/objects/{fromType}/{fromId}/associations/default/{toType}/{toId}", new(IsWrite: true, IsSearch: false, associations.PutDefault));
         Map(app, "GET", "/crm/v4/objects/{fromType}/{fromId}/associations/{toType}", new(IsWrite: false, IsSearch: false, associations.List));
+        Map(app, "POST", "/crm/v4/associations/{fromType}/{toType}/batch/read", new(IsWrite: false, IsSearch: false, associations.BatchRead));
         Map(app, "POST", "/crm/v4/associations/{fromType}/{toType}/batch/create", new(IsWrite: true, IsSearch: false, associations.BatchCreate));
         Map(app, "POST", "/crm/v4/associations/{fromType}/{toType}/batch/associate/default", new(IsWrite: true, IsSearch: false, associations.BatchDefault));
 

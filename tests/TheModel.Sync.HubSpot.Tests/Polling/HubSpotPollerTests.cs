@@ -5,6 +5,7 @@ using TheModel.Sync.Core.Model;
 using TheModel.Sync.HubSpot.Api;
 using TheModel.Sync.HubSpot.Tests.Support;
 using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace TheModel.Sync.HubSpot.Tests.Polling;
 
@@ -36,11 +37,13 @@ public sealed class HubSpotPollerTests
         };
         host.Server.Given(Request.Create().WithPath($"/crm/v3/objects/{objectType}/search").UsingPost())
             .RespondWith(Replies.JsonResponse(200, page.ToJsonString()));
+        host.Server.Given(Request.Create().WithPath("/crm/v4/associations/deals/companies/batch/read").UsingPost())
+            .RespondWith(Response.Create().WithCallback(r => Replies.DealCompanies(r, id => id == "512" ? [9001] : [])));
         var since = new Watermark(DateTimeOffset.FromUnixTimeMilliseconds(T0), "7");
 
         var result = await host.RunAsync((c, ct) => c.PollAsync(obj, since, 500, ct));
 
-        var request = Assert.Single(host.Requests());
+        var request = Assert.Single(host.Requests("/search"));
         Assert.Equal($"/crm/v3/objects/{objectType}/search", request.RequestMessage!.Path);
         Assert.Equal("POST", request.RequestMessage.Method);
         Assert.Equal("Bearer " + HubSpotTestHost.Token, request.RequestMessage.Headers!["Authorization"].Single());
@@ -48,10 +51,23 @@ public sealed class HubSpotPollerTests
         {
             ["filterGroups"] = Json($$"""[{"filters":[{"propertyName":"{{modified}}","operator":"GTE","value":"{{T0}}"}]}]"""),
             ["sorts"] = Json($$"""[{"propertyName":"{{modified}}","direction":"ASCENDING"}]"""),
-            ["properties"] = new JsonArray([.. Schema.ReadFields(obj).Select(f => (JsonNode)f)]),
+            ["properties"] = new JsonArray([.. Schema.ReadFields(obj).Where(f => f != CrmSchema.HubSpotDealCompanyField).Select(f => (JsonNode)f)]),
             ["limit"] = 200,
         };
         AssertJson(expected, HubSpotTestHost.Body(request));
+        Assert.DoesNotContain(CrmSchema.HubSpotDealCompanyField, request.RequestMessage.Body, StringComparison.Ordinal);
+        if (obj == CrmObject.Opportunity)
+        {
+            // The deal's company comes from one association batch read of the polled deals, never from a property.
+            var associations = Assert.Single(host.Requests("/crm/v4/associations/deals/companies/batch/read"));
+            Assert.Equal("""{"inputs":[{"id":"512"},{"id":"513"}]}""", associations.RequestMessage!.Body);
+            Assert.Equal(["9001", null], result.Records.Select(r => r[CrmSchema.HubSpotDealCompanyField]));
+        }
+        else
+        {
+            Assert.Single(host.Requests());
+            Assert.All(result.Records, r => Assert.False(r.Fields.ContainsKey(CrmSchema.HubSpotDealCompanyField)));
+        }
 
         Assert.Equal(["512", "513"], result.Records.Select(r => r.Id));
         Assert.Equal("a@example.com", result.Records[0]["email"]);
@@ -159,6 +175,8 @@ public sealed class HubSpotPollerTests
         var tie = T0 + 5;
         var records = Enumerable.Range(1, 10_300).Select(i => ((long)i * 3, tie)).ToList();
         var search = new SearchEmulator("hs_lastmodifieddate", records, host.Time).Register(host.Server, "deals");
+        host.Server.Given(Request.Create().WithPath("/crm/v4/associations/deals/companies/batch/read").UsingPost())
+            .RespondWith(Response.Create().WithCallback(r => Replies.DealCompanies(r, _ => [])));
 
         var result = await host.RunAsync((c, ct) => c.PollAsync(CrmObject.Opportunity, new Watermark(DateTimeOffset.FromUnixTimeMilliseconds(T0), null), 20_000, ct));
 

@@ -19,6 +19,12 @@ public sealed class HubSpotReaderTests
             var ids = JsonNode.Parse(request.Body!)!["inputs"]!.AsArray().Select(i => (string)i!["id"]!).ToList();
             return Replies.Json(200, Replies.Batch(ids.Select(id => Replies.Object(id, ("dealstage", "qualifiedtobuy"), ("hs_lastmodifieddate", "2026-11-02T09:30:12.345Z")))));
         }));
+        // Even deals have two companies (the primary one is the higher id), odd ones none.
+        host.Server.Given(Request.Create().WithPath("/crm/v4/associations/deals/companies/batch/read").UsingPost()).RespondWith(Response.Create().WithCallback(request =>
+            Replies.DealCompanies(
+                request,
+                id => long.Parse(id, CultureInfo.InvariantCulture) % 2 == 0 ? [7000, 8000 + long.Parse(id, CultureInfo.InvariantCulture)] : [],
+                id => 8000 + long.Parse(id, CultureInfo.InvariantCulture))));
         var ids = Enumerable.Range(1, 250).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
 
         var records = await host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Opportunity, [.. ids, "1", "2"], ct));
@@ -26,13 +32,46 @@ public sealed class HubSpotReaderTests
         Assert.Equal(ids, records.Select(r => r.Id));
         Assert.Equal("qualifiedtobuy", records[0]["dealstage"]);
         Assert.Equal(DateTimeOffset.Parse("2026-11-02T09:30:12.345Z", CultureInfo.InvariantCulture), records[0].ModifiedAt);
-        var requests = host.Requests();
+        Assert.Null(records[0][CrmSchema.HubSpotDealCompanyField]);
+        Assert.True(records[0].Fields.ContainsKey(CrmSchema.HubSpotDealCompanyField));
+        Assert.Equal("8002", records[1][CrmSchema.HubSpotDealCompanyField]);
+        var requests = host.Requests("/crm/v3/objects/deals/batch/read");
         Assert.Equal([100, 100, 50], requests.Select(r => HubSpotTestHost.Body(r)["inputs"]!.AsArray().Count));
         var first = HubSpotTestHost.Body(requests[0]);
         Assert.True(JsonNode.DeepEquals(
-            new JsonArray([.. CrmSchema.Default(CrmKind.HubSpot).ReadFields(CrmObject.Opportunity).Select(f => (JsonNode)f)]),
+            new JsonArray([.. CrmSchema.Default(CrmKind.HubSpot).ReadFields(CrmObject.Opportunity).Where(f => f != CrmSchema.HubSpotDealCompanyField).Select(f => (JsonNode)f)]),
             first["properties"]));
+        Assert.DoesNotContain(CrmSchema.HubSpotDealCompanyField, requests[0].RequestMessage!.Body, StringComparison.Ordinal);
         Assert.Equal("""{"id":"1"}""", first["inputs"]![0]!.ToJsonString());
+        var associations = host.Requests("/crm/v4/associations/deals/companies/batch/read");
+        Assert.Equal([100, 100, 50], associations.Select(r => HubSpotTestHost.Body(r)["inputs"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task ReadAsync_DealWithoutPrimaryCompany_TakesTheLowestCompanyId()
+    {
+        await using var host = HubSpotTestHost.Start();
+        host.Server.Given(Request.Create().WithPath("/crm/v3/objects/deals/batch/read").UsingPost())
+            .RespondWith(Replies.JsonResponse(200, Replies.Batch([Replies.Object("10", ("dealstage", "closedlost"))])));
+        host.Server.Given(Request.Create().WithPath("/crm/v4/associations/deals/companies/batch/read").UsingPost())
+            .RespondWith(Response.Create().WithCallback(request => Replies.DealCompanies(request, _ => [900, 35, 120])));
+
+        var records = await host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Opportunity, ["10"], ct));
+
+        Assert.Equal("35", Assert.Single(records)[CrmSchema.HubSpotDealCompanyField]);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Contacts_ReadNoAssociations()
+    {
+        await using var host = HubSpotTestHost.Start();
+        host.Server.Given(Request.Create().WithPath("/crm/v3/objects/contacts/batch/read").UsingPost())
+            .RespondWith(Replies.JsonResponse(200, Replies.Batch([Replies.Object("512", ("email", "a@example.com"))])));
+
+        var records = await host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Person, ["512"], ct));
+
+        Assert.False(Assert.Single(records).Fields.ContainsKey(CrmSchema.HubSpotDealCompanyField));
+        Assert.Single(host.Requests());
     }
 
     [Fact]

@@ -88,6 +88,45 @@ internal static class Replies
         return body.ToJsonString();
     }
 
+    /// <summary>
+    /// A v4 association batch read answer (deals to companies): each input's companies with the unlabelled type 341
+    /// (and the primary type 5 for <paramref name="primaryOf"/>'s pick), and for inputs with none the 207 error HubSpot
+    /// gives (OBJECT_NOT_FOUND, NO_ASSOCIATIONS_FOUND).
+    /// </summary>
+    public static IResponseMessage DealCompanies(IRequestMessage request, Func<string, IReadOnlyList<long>> companiesOf, Func<string, long?>? primaryOf = null)
+    {
+        var results = new List<JsonObject>();
+        var errors = new List<JsonObject>();
+        foreach (var input in JsonNode.Parse(request.Body!)!["inputs"]!.AsArray())
+        {
+            var id = (string)input!["id"]!;
+            var companies = companiesOf(id);
+            if (companies.Count == 0)
+            {
+                var error = Error("OBJECT_NOT_FOUND", $"No company is associated with deal {id}.", "fromObjectId", id);
+                error["subCategory"] = "crm.associations.NO_ASSOCIATIONS_FOUND";
+                errors.Add(error);
+                continue;
+            }
+
+            var to = new JsonArray();
+            foreach (var company in companies)
+            {
+                var types = new JsonArray(new JsonObject { ["category"] = "HUBSPOT_DEFINED", ["typeId"] = 341, ["label"] = null });
+                if (primaryOf?.Invoke(id) == company)
+                {
+                    types.Add(new JsonObject { ["category"] = "HUBSPOT_DEFINED", ["typeId"] = 5, ["label"] = "Primary" });
+                }
+
+                to.Add(new JsonObject { ["toObjectId"] = company, ["associationTypes"] = types });
+            }
+
+            results.Add(new JsonObject { ["from"] = new JsonObject { ["id"] = id }, ["to"] = to });
+        }
+
+        return Json(errors.Count > 0 ? 207 : 200, Batch(results, [.. errors]));
+    }
+
     public static JsonObject Error(string category, string message, string contextKey, params string[] values) => new()
     {
         ["status"] = "error",

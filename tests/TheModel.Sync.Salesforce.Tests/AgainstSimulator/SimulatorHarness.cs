@@ -55,10 +55,14 @@ internal sealed class SimulatorHarness : IAsyncDisposable
 
     public SalesforceApiBudget Budget => Services.GetRequiredService<SalesforceApiBudget>();
 
-    /// <summary>Starts both sides; <paramref name="settings"/> may change or add <c>Salesforce:*</c> keys.</summary>
+    /// <summary>
+    /// Starts both sides; <paramref name="settings"/> may change or add <c>Salesforce:*</c> keys, and
+    /// <paramref name="schemas"/> replaces the sample config's schema (persons as Contacts, for example).
+    /// </summary>
     public static async Task<SimulatorHarness> StartAsync(
         Action<SalesforceSimulatorOptions>? simulator = null,
-        Action<Dictionary<string, string?>>? settings = null)
+        Action<Dictionary<string, string?>>? settings = null,
+        ICrmSchemaSource? schemas = null)
     {
         var orgTime = new FakeTimeProvider(OrgStart);
 
@@ -89,7 +93,7 @@ internal sealed class SimulatorHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(workerTime);
-        services.AddSingleton<ICrmSchemaSource>(new ConfigSchemaSource(SampleModel.Rules));
+        services.AddSingleton(schemas ?? new ConfigSchemaSource(SampleModel.Rules));
         services.AddSalesforce(configuration.GetSection("Salesforce"));
         return new SimulatorHarness(sim, orgTime, workerTime, services.BuildServiceProvider(validateScopes: true));
     }

@@ -55,4 +55,24 @@ public sealed class SoqlTests
 
         Assert.Equal("Salesforce field name must be an API name like Status or TheModel_Key__c, was 'Status) OR (Id'.", error.Message);
     }
+
+    [Theory]
+    [InlineData("@acme.com", @"'%@acme.com'")]
+    [InlineData(".a_b%c.example", @"'%.a\_b\%c.example'")]
+    [InlineData("@o'brien\\x.example", @"'%@o\'brien\\x.example'")]
+    public void EndsWithPattern_EscapesQuotesAndTheSuffixsOwnWildcards(string suffix, string expected) =>
+        Assert.Equal(expected, Soql.EndsWithPattern(suffix));
+
+    [Fact]
+    public void LeadsAtDomains_TwoDomains_MatchesEachAtTheAtSignOrASubdomainOnly() =>
+        Assert.Equal(
+            "SELECT Id FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' OR Email LIKE '%@b\\_c.example' OR Email LIKE '%.b\\_c.example') ORDER BY Id",
+            Soql.LeadsAtDomains("Lead", "Email", ["acme.com", "b_c.example"]));
+
+    [Fact]
+    public void ContactsOfAccountAndAccountOfOpportunity_AreExact()
+    {
+        Assert.Equal("SELECT Id FROM Contact WHERE AccountId = '001000000000001AAA' ORDER BY Id", Soql.ContactsOfAccount("Contact", "001000000000001AAA"));
+        Assert.Equal("SELECT Id, AccountId FROM Opportunity WHERE Id = '006000000000001AAA'", Soql.AccountOfOpportunity("AccountId", "006000000000001AAA"));
+    }
 }
