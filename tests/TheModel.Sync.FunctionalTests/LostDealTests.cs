@@ -17,7 +17,7 @@ public sealed class LostDealTests
     [Fact]
     public async Task Run_DealsLostInBothCrms_TheirPeopleRecycledOnceAndOnlyForTheRuleReasons()
     {
-        await using var run = await FunctionalRun.CreateAsync(extraSettings: ["--Worker:CatalogPollInterval=2s"]);
+        await using var run = await FunctionalRun.CreateAsync(extraSettings: ["--Worker:CatalogPollInterval=5s"]);
         await run.StartWorkersAsync();
         var world = run.World;
         await world.CreateLeadsAsync(68, perSecond: 30);
@@ -48,7 +48,7 @@ public sealed class LostDealTests
         var lostToOther = world.Salesforce.Insert("Opportunity", Opportunity(account, "Add-on"));
 
         // The worker sees the new account and opportunities (open) in its catalog first.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(11));
 
         world.HubSpot.Touch("deals", lostForTiming, new Dictionary<string, string?> { ["dealstage"] = "closedlost", ["closed_lost_reason"] = "timing" });
         world.HubSpot.Touch("deals", lostToCompetitor, new Dictionary<string, string?> { ["dealstage"] = "closedlost", ["closed_lost_reason"] = "competitor" });
@@ -65,7 +65,7 @@ public sealed class LostDealTests
         // Edits to the lost deals afterwards recycle nobody again.
         world.HubSpot.Touch("deals", lostForTiming, new Dictionary<string, string?> { ["amount"] = "1" });
         world.Salesforce.Touch("Opportunity", lostForBudget, new Dictionary<string, object?> { ["Amount"] = 1.0 });
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(12));
         await run.DrainAsync(TimeSpan.FromSeconds(60));
 
         var decisions = await run.DecisionsAsync();
