@@ -33,10 +33,10 @@ internal sealed record PollRun(PollOutcome Outcome, int Records);
 /// net under them). Accounts and opportunities: on every instance, from an in-process watermark starting at the
 /// beginning, because they fill this process's account catalog, which the matcher reads; the catalog's index is
 /// rebuilt once per run that changed it. Their changes also become events (a lost deal or churned account recycles
-/// its people): those after the shared watermark of their CRM and object (at the first run ever, after the person
-/// lookback) are queued, deduplicated across instances by the queue; records already lost or churned more than a day
-/// before that are marked as acted on without an event, so the history a first load reads recycles nobody, even
-/// when an old record is edited later.
+/// its people): those after the shared watermark of their CRM and object (at the first run ever, none: what is there
+/// is history) are queued, deduplicated across instances by the queue; records already lost or churned more than a
+/// day before that are marked as acted on without an event, so an old loss recycles nobody even when the record is
+/// edited later.
 /// </summary>
 internal sealed partial class CrmPoller(
     CrmConnectorSet connectors,
@@ -208,7 +208,9 @@ internal sealed partial class CrmPoller(
     private async Task QueueChangesAsync(CrmKind crm, CrmObject obj, IReadOnlyList<CrmRecord> records, IEnumerable<string> inRecycleState, CancellationToken ct)
     {
         var taken = await watermarks.GetAsync(crm, obj, ct);
-        var cutoff = taken?.ModifiedAt ?? time.GetUtcNow() - _options.PersonPollLookback;
+        // The first run ever takes what is already there as history: a deal lost before the worker was switched on
+        // recycles nobody (webhooks still bring the losses that happen from now on).
+        var cutoff = taken?.ModifiedAt ?? time.GetUtcNow();
         var inState = inRecycleState.ToHashSet(StringComparer.Ordinal);
         var events = new List<CrmEvent>();
         var history = new List<string>();

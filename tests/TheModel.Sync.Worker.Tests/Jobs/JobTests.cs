@@ -128,7 +128,7 @@ public sealed class JobTests
     }
 
     [Fact]
-    public async Task OpportunityPoll_FirstRun_QueuesRecentChangesAndMarksOlderLossesAsHistory()
+    public async Task OpportunityPoll_FirstRunThenChanges_HistoryQueuesNothingAndLaterChangesAreQueued()
     {
         await using var host = await StartAsync();
         await host.Service<EventConsumer>().StopAsync(default);
@@ -139,22 +139,29 @@ public sealed class JobTests
             Record("006000000000002AAA", now.AddDays(-2), ("IsClosed", "true"), ("IsWon", "true"), ("StageName", "Closed Won")),
             Record("006000000000005AAA", now.AddHours(-3), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")),
             Record("006000000000003AAA", now.AddMinutes(-10), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")),
-            Record("006000000000004AAA", now.AddMinutes(-5), ("IsClosed", "false"), ("IsWon", "false"), ("StageName", "Prospecting")),
         ];
         var marks = host.Service<IRecordMarks>();
+        var queue = host.Service<IEventQueue>();
+        var poller = host.Service<CrmPoller>();
 
-        await host.Service<CrmPoller>().PollAsync(CrmKind.Salesforce, CrmObject.Opportunity, default);
+        await poller.PollAsync(CrmKind.Salesforce, CrmObject.Opportunity, default);
 
-        var queued = await host.Service<IEventQueue>().ReadAsync("t", 10, TimeSpan.Zero, default);
-        Assert.Equal(["006000000000003AAA", "006000000000004AAA"], queued.Select(q => q.Event.RecordId));
-        Assert.All(queued, q => Assert.Equal((CrmObject.Opportunity, EventOrigin.Poll), (q.Event.Object, q.Event.Origin)));
+        // What was there before the worker's first poll is history: nothing queued; losses older than a day marked.
+        Assert.Empty(await queue.ReadAsync("t", 10, TimeSpan.Zero, default));
         Assert.True(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000001AAA"), default));
         Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000002AAA"), default));
-        Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000003AAA"), default));
-
-        // Lost three hours ago: neither queued (before the lookback) nor history (not a day before it).
         Assert.False(await marks.IsMarkedAsync(RecycleEvents.MarkKey(CrmKind.Salesforce, CrmObject.Opportunity, "006000000000005AAA"), default));
-        Assert.Equal(now.AddMinutes(-5), (await host.Service<IWatermarkStore>().GetAsync(CrmKind.Salesforce, CrmObject.Opportunity, default))?.ModifiedAt);
+        Assert.Equal(now.AddMinutes(-10), (await host.Service<IWatermarkStore>().GetAsync(CrmKind.Salesforce, CrmObject.Opportunity, default))?.ModifiedAt);
+
+        // Then deals change: each change is queued.
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        host.Salesforce.Pollable[CrmObject.Opportunity].Add(Record("006000000000004AAA", host.Time.GetUtcNow(), ("IsClosed", "false"), ("IsWon", "false"), ("StageName", "Prospecting")));
+        host.Salesforce.Pollable[CrmObject.Opportunity].Add(Record("006000000000005AAA", host.Time.GetUtcNow(), ("IsClosed", "true"), ("IsWon", "false"), ("StageName", "Closed Lost")));
+        await poller.PollAsync(CrmKind.Salesforce, CrmObject.Opportunity, default);
+
+        var queued = await queue.ReadAsync("t", 10, TimeSpan.Zero, default);
+        Assert.Equal(["006000000000004AAA", "006000000000005AAA"], queued.Select(q => q.Event.RecordId));
+        Assert.All(queued, q => Assert.Equal((CrmObject.Opportunity, EventOrigin.Poll), (q.Event.Object, q.Event.Origin)));
     }
 
     [Fact]
@@ -164,19 +171,22 @@ public sealed class JobTests
         var shared = new InProcessStores(time);
         await using var a = await StartAsync(s => (s.SharedStores, s.Time) = (shared, time));
         await a.Service<EventConsumer>().StopAsync(default);
+        var old = Record("400", Monday10Tokyo.AddDays(-2), ("name", "Old KK"), ("type", "Prospect"));
+        a.HubSpot.Pollable[CrmObject.Account] = [old];
+        await a.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
+        var earlier = Record("500", Monday10Tokyo.AddMinutes(-30), ("name", "Earlier KK"), ("type", "Former customer"));
         var churned = Record("501", Monday10Tokyo.AddMinutes(-10), ("name", "Gone KK"), ("type", "Former customer"));
-        a.HubSpot.Pollable[CrmObject.Account] = [churned];
+        a.HubSpot.Pollable[CrmObject.Account] = [old, earlier, churned];
         await a.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
         var queue = a.Service<IEventQueue>();
-        Assert.Equal("501", Assert.Single(await queue.ReadAsync("t", 10, TimeSpan.Zero, default)).Event.RecordId);
+        Assert.Equal(["500", "501"], (await queue.ReadAsync("t", 10, TimeSpan.Zero, default)).Select(q => q.Event.RecordId));
 
         // Three hours on, a second instance starts and reads every account from the beginning.
         time.Advance(TimeSpan.FromHours(3));
         await using var b = await StartAsync(s => (s.SharedStores, s.Time) = (shared, time));
         await b.Service<EventConsumer>().StopAsync(default);
         var newer = Record("502", time.GetUtcNow().AddMinutes(-1), ("name", "Left Inc"), ("type", "Former customer"));
-        var earlier = Record("500", Monday10Tokyo.AddMinutes(-30), ("name", "Earlier KK"), ("type", "Former customer"));
-        b.HubSpot.Pollable[CrmObject.Account] = [earlier, churned, newer];
+        b.HubSpot.Pollable[CrmObject.Account] = [old, earlier, churned, newer];
         await b.Service<CrmPoller>().PollAsync(CrmKind.HubSpot, CrmObject.Account, default);
 
         // 501 sits at the shared watermark (queued again; a shared queue drops it), 500 behind it (instance a took it).
