@@ -184,12 +184,25 @@ public interface ICrmConnector
     Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The ids of the persons <paramref name="of"/> concerns, as this CRM links them, each once: HubSpot the contacts
-    /// associated with the deal and with its companies (or with the company); Salesforce the Contacts of the account
-    /// when persons are Contacts, else the Leads whose email is at one of the account's domains. Reads as many pages
-    /// as it takes.
+    /// For each of <paramref name="records"/> (by <see cref="PeopleOf.RecordId"/>), the ids of the persons it concerns,
+    /// as this CRM links them, each once: HubSpot the contacts associated with the deal and with its companies (or
+    /// with the company); Salesforce the Contacts of the account when persons are Contacts, else the Leads whose email
+    /// is at one of the account's domains. In as few calls as the CRM allows (a mass update closing hundreds of deals
+    /// must not cost calls per deal), reading as many pages as it takes. A record with no persons maps to an empty list.
     /// </summary>
-    Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken);
 
     ApiBudgetSnapshot Budget { get; }
+}
+
+public static class CrmConnectorExtensions
+{
+    /// <summary>The persons of one opportunity or account (see <see cref="ICrmConnector.ReadPeopleOfAsync"/>).</summary>
+    public static async Task<IReadOnlyList<string>> ReadPeopleOfAsync(this ICrmConnector connector, PeopleOf of, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(of);
+        var found = await connector.ReadPeopleOfAsync([of], cancellationToken).ConfigureAwait(false);
+        return found.GetValueOrDefault(of.RecordId) ?? [];
+    }
 }

@@ -9,6 +9,11 @@ namespace TheModel.Sync.Application.Pipeline;
 /// <summary>Opportunity and account events: a lost deal or a churned account recycles its people (see <see cref="RecycleEvents"/>).</summary>
 public sealed partial class EventProcessor
 {
+    private static readonly HashSet<string> FreeMail = new(FreeMailDomains.All, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Called once per lost opportunity or churned account whose people were queued (metrics, logs).</summary>
+    public Action<RecycleFanOut>? RecycleFanOuts { get; init; }
+
     private async Task ProcessRecordEventsAsync(
         ICrmConnector connector,
         List<QueuedEvent> events,
@@ -19,96 +24,120 @@ public sealed partial class EventProcessor
         var crm = connector.Crm;
         var context = _context.Current;
         var schema = _schemas.For(crm);
+        var fanOuts = new List<FanOut>();
         foreach (var byObject in events.GroupBy(e => e.Event.Object))
         {
             var obj = byObject.Key;
             if (obj is not (CrmObject.Opportunity or CrmObject.Account))
             {
-                foreach (var e in byObject)
-                {
-                    results[e.EntryId] = EventResult.Ignored;
-                }
-
+                MarkAll(byObject, EventResult.Ignored, results);
                 continue;
             }
 
-            // The record as it is now, not as the event saw it: a late or reordered notice cannot undo a newer state.
-            var ids = byObject.Select(e => e.Event.RecordId).Distinct(StringComparer.Ordinal).ToList();
-            IReadOnlyList<CrmRecord> records;
-            try
+            var byRecord = byObject.GroupBy(e => e.Event.RecordId, StringComparer.Ordinal).ToList();
+            var records = await CurrentRecordsAsync(connector, schema, obj, byRecord, results, problems, ct).ConfigureAwait(false);
+            if (records is null)
             {
-                records = await connector.ReadAsync(obj, ids, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                problems.Add($"{crm} read of {ids.Count} {schema.ObjectName(obj)} records failed: {ex.Message}");
-                foreach (var e in byObject)
-                {
-                    await RetryOrDeadLetterAsync(e, $"reading the {schema.ObjectName(obj)} record failed: {ex.Message}", results, ct).ConfigureAwait(false);
-                }
-
                 continue;
             }
 
-            var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
-            foreach (var same in byObject.GroupBy(e => e.Event.RecordId, StringComparer.Ordinal))
+            foreach (var same in byRecord)
             {
                 var entries = same.ToList();
-                if (!byId.TryGetValue(same.Key, out var record))
+                if (!records.TryGetValue(same.Key, out var record))
                 {
                     // Deleted since: nothing to recycle.
                     MarkAll(entries, EventResult.Ignored, results);
                     continue;
                 }
 
-                string? failure;
-                EventResult outcome;
-                try
+                var (outcome, failure, fanOut) = await ClassifyAsync(schema, obj, record, entries, ct).ConfigureAwait(false);
+                if (fanOut is not null)
                 {
-                    (outcome, failure) = await RecycleFromAsync(connector, context, schema, obj, record, entries[0].Event, ct).ConfigureAwait(false);
+                    fanOuts.Add(fanOut);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                else if (outcome == EventResult.DeadLettered)
                 {
-                    (outcome, failure) = (EventResult.Retry, $"finding the people of {schema.ObjectName(obj)} {record.Id} failed: {ex.Message}");
-                    problems.Add($"{crm} {failure}");
-                }
-
-                foreach (var e in entries)
-                {
-                    switch (outcome)
+                    foreach (var e in entries)
                     {
-                        case EventResult.Retry:
-                            await RetryOrDeadLetterAsync(e, failure!, results, ct).ConfigureAwait(false);
-                            break;
-                        case EventResult.DeadLettered:
-                            await DeadLetterAsync(e, failure!, results, ct).ConfigureAwait(false);
-                            break;
-                        default:
-                            results[e.EntryId] = outcome;
-                            break;
+                        await DeadLetterAsync(e, failure!, results, ct).ConfigureAwait(false);
                     }
+                }
+                else
+                {
+                    MarkAll(entries, outcome, results);
                 }
             }
         }
-    }
 
-    private static void MarkAll(List<QueuedEvent> entries, EventResult result, Dictionary<string, EventResult> results)
-    {
-        foreach (var e in entries)
+        if (fanOuts.Count > 0)
         {
-            results[e.EntryId] = result;
+            await FanOutAsync(connector, context, schema, fanOuts, results, problems, ct).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Queues a person event for each person of a record that has just entered its recycle state, then marks it. The
-    /// events are queued before the mark: a crash in between queues them again, and the queue's dedupe drops them.
+    /// The records as they are now, not as an event saw them, so a late or reordered notice cannot undo a newer
+    /// state: a poll's own copy when every event of the record came from a poll (it is as fresh as a read), else read
+    /// from the CRM in one call. Null when the read failed (the events are retried).
     /// </summary>
-    private async Task<(EventResult Outcome, string? Failure)> RecycleFromAsync(
-        ICrmConnector connector, RoutingContext context, CrmSchema schema, CrmObject obj, CrmRecord record, CrmEvent cause, CancellationToken ct)
+    private async Task<Dictionary<string, CrmRecord>?> CurrentRecordsAsync(
+        ICrmConnector connector,
+        CrmSchema schema,
+        CrmObject obj,
+        List<IGrouping<string, QueuedEvent>> byRecord,
+        Dictionary<string, EventResult> results,
+        List<string> problems,
+        CancellationToken ct)
     {
-        var crm = connector.Crm;
-        var key = RecycleEvents.MarkKey(crm, obj, record.Id);
+        var current = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
+        var toRead = new List<string>();
+        foreach (var same in byRecord)
+        {
+            if (same.All(e => e.Event.Origin == EventOrigin.Poll && e.Event.Fields is not null))
+            {
+                var newest = same.MaxBy(e => e.Event.OccurredAt)!.Event;
+                current[same.Key] = new CrmRecord(same.Key, newest.Fields!, newest.OccurredAt);
+            }
+            else
+            {
+                toRead.Add(same.Key);
+            }
+        }
+
+        if (toRead.Count == 0)
+        {
+            return current;
+        }
+
+        try
+        {
+            foreach (var r in await connector.ReadAsync(obj, toRead, ct).ConfigureAwait(false))
+            {
+                current[r.Id] = r;
+            }
+
+            return current;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            problems.Add($"{connector.Crm} read of {toRead.Count} {schema.ObjectName(obj)} records failed: {ex.Message}");
+            foreach (var e in byRecord.SelectMany(g => g))
+            {
+                await RetryOrDeadLetterAsync(e, $"reading the {schema.ObjectName(obj)} record failed: {ex.Message}", results, ct).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>A record that has just entered its recycle state and was not yet acted on: its people are to be queued.</summary>
+    private sealed record FanOut(CrmObject Object, CrmRecord Record, string Key, string? AccountId, Account? Account, string? Stamp, List<QueuedEvent> Entries);
+
+    private async Task<(EventResult Outcome, string? Failure, FanOut? FanOut)> ClassifyAsync(
+        CrmSchema schema, CrmObject obj, CrmRecord record, List<QueuedEvent> entries, CancellationToken ct)
+    {
+        var key = RecycleEvents.MarkKey(schema.Crm, obj, record.Id);
         string? accountId;
         string? stamp = null;
         Account? account = null;
@@ -116,13 +145,13 @@ public sealed partial class EventProcessor
         {
             if (!CrmRecordMapper.TryOpportunity(record, schema, out var opportunity, out var error))
             {
-                return (EventResult.DeadLettered, error);
+                return (EventResult.DeadLettered, error, null);
             }
 
             if (!RecycleEvents.IsLost(opportunity!))
             {
                 await _marks.UnmarkAsync(key, ct).ConfigureAwait(false);
-                return (EventResult.Ignored, null);
+                return (EventResult.Ignored, null, null);
             }
 
             accountId = opportunity!.Account;
@@ -132,36 +161,79 @@ public sealed partial class EventProcessor
         {
             if (!CrmRecordMapper.TryAccount(record, schema, out account, out var error))
             {
-                return (EventResult.DeadLettered, error);
+                return (EventResult.DeadLettered, error, null);
             }
 
             if (!RecycleEvents.IsChurned(account!))
             {
                 await _marks.UnmarkAsync(key, ct).ConfigureAwait(false);
-                return (EventResult.Ignored, null);
+                return (EventResult.Ignored, null, null);
             }
 
             accountId = record.Id;
         }
 
-        if (await _marks.IsMarkedAsync(key, ct).ConfigureAwait(false))
+        return await _marks.IsMarkedAsync(key, ct).ConfigureAwait(false)
+            ? (EventResult.Ignored, null, null)
+            : (EventResult.Done, null, new FanOut(obj, record, key, accountId, account, stamp, entries));
+    }
+
+    /// <summary>
+    /// Finds the people of every record in one connector call, queues a person event for each, then marks the
+    /// records. The events are queued before the marks: a crash in between queues them again, and the queue's dedupe
+    /// drops them.
+    /// </summary>
+    private async Task FanOutAsync(
+        ICrmConnector connector, RoutingContext context, CrmSchema schema, List<FanOut> fanOuts, Dictionary<string, EventResult> results, List<string> problems, CancellationToken ct)
+    {
+        var crm = connector.Crm;
+        IReadOnlyDictionary<string, IReadOnlyList<string>> people;
+        try
         {
-            return (EventResult.Ignored, null);
+            var asks = new List<PeopleOf>(fanOuts.Count);
+            foreach (var f in fanOuts)
+            {
+                var domains = await AccountDomainsAsync(connector, context, schema, f.AccountId, f.Account, ct).ConfigureAwait(false);
+                asks.Add(new PeopleOf(f.Object, f.Record.Id, f.AccountId, domains));
+            }
+
+            people = await connector.ReadPeopleOfAsync(asks, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var failure = $"finding the people of {fanOuts.Count} lost or churned record(s) ({string.Join(", ", fanOuts.Take(5).Select(f => f.Record.Id))}) failed: {ex.Message}";
+            problems.Add($"{crm} {failure}");
+            foreach (var e in fanOuts.SelectMany(f => f.Entries))
+            {
+                await RetryOrDeadLetterAsync(e, failure, results, ct).ConfigureAwait(false);
+            }
+
+            return;
         }
 
-        var domains = await AccountDomainsAsync(connector, context, schema, accountId, account, ct).ConfigureAwait(false);
-        var people = await connector.ReadPeopleOfAsync(new PeopleOf(obj, record.Id, accountId, domains), ct).ConfigureAwait(false);
-        var personEvents = people.Distinct(StringComparer.Ordinal)
-            .Select(p => RecycleEvents.PersonEvent(crm, obj, record, stamp, p, cause))
-            .ToList();
-        foreach (var chunk in personEvents.Chunk(RecycleEvents.EnqueueChunk))
+        foreach (var f in fanOuts)
         {
-            await _queue.EnqueueAsync(chunk, ct).ConfigureAwait(false);
-        }
+            var cause = f.Entries[0].Event;
+            var personEvents = (people.GetValueOrDefault(f.Record.Id) ?? []).Distinct(StringComparer.Ordinal)
+                .Select(p => RecycleEvents.PersonEvent(crm, f.Object, f.Record, f.Stamp, p, cause))
+                .ToList();
+            foreach (var chunk in personEvents.Chunk(RecycleEvents.EnqueueChunk))
+            {
+                await _queue.EnqueueAsync(chunk, ct).ConfigureAwait(false);
+            }
 
-        await _marks.MarkAsync([key], ct).ConfigureAwait(false);
-        RecycleFanOuts?.Invoke(new RecycleFanOut(crm, obj, record.Id, personEvents.Count));
-        return (EventResult.Done, null);
+            await _marks.MarkAsync([f.Key], ct).ConfigureAwait(false);
+            RecycleFanOuts?.Invoke(new RecycleFanOut(crm, f.Object, f.Record.Id, personEvents.Count));
+            MarkAll(f.Entries, EventResult.Done, results);
+        }
+    }
+
+    private static void MarkAll(IEnumerable<QueuedEvent> entries, EventResult result, Dictionary<string, EventResult> results)
+    {
+        foreach (var e in entries)
+        {
+            results[e.EntryId] = result;
+        }
     }
 
     /// <summary>The account's web domain, from the account index, else read from the CRM; none when there is no account.</summary>
@@ -186,11 +258,6 @@ public sealed partial class EventProcessor
         // An account whose website is a free-mail provider (bad data) would take every person mailing from there.
         return account is not null && AccountMatcher.DomainOf(account) is { } domain && !FreeMail.Contains(domain) ? [domain] : [];
     }
-
-    private static readonly HashSet<string> FreeMail = new(FreeMailDomains.All, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Called once per lost opportunity or churned account whose people were queued (metrics, logs).</summary>
-    public Action<RecycleFanOut>? RecycleFanOuts { get; init; }
 }
 
 /// <summary>A lost opportunity or churned account whose <see cref="People"/> persons were queued for recycling.</summary>

@@ -79,8 +79,8 @@ internal sealed class MeteredCrmConnector : ICrmConnector
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         CallAsync("owned", () => _inner.ReadOwnedAsync(ownerIds, stages, cancellationToken));
 
-    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken) =>
-        CallAsync("people_of", () => _inner.ReadPeopleOfAsync(of, cancellationToken));
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken) =>
+        CallAsync("people_of", () => _inner.ReadPeopleOfAsync(records, cancellationToken));
 
     /// <summary>
     /// Whether an exception means the CRM refused our credentials. Connectors report failures as exceptions; an

@@ -226,7 +226,8 @@ internal sealed partial class CrmPoller(
                     r.Id,
                     "poll",
                     r.ModifiedAt,
-                    EventOrigin.Poll));
+                    EventOrigin.Poll,
+                    r.Fields));
             }
             else if (r.ModifiedAt < cutoff - HistoryMargin && inState.Contains(r.Id))
             {

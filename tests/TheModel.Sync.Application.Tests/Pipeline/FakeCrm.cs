@@ -20,6 +20,8 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
 
     public List<PeopleOf> PeopleOfReads { get; } = [];
 
+    public int PeopleOfCalls { get; private set; }
+
     /// <summary>Makes <see cref="ReadPeopleOfAsync"/> throw, as a CRM outage would.</summary>
     public bool FailPeopleOf { get; set; }
 
@@ -58,17 +60,19 @@ internal sealed class FakeCrm(CrmKind crm) : ICrmConnector
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the pipeline tests do not read owned persons");
 
-    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            PeopleOfReads.Add(of);
+            PeopleOfCalls++;
+            PeopleOfReads.AddRange(records);
             if (FailPeopleOf)
             {
                 throw new HttpRequestException("503 Service Unavailable");
             }
 
-            return Task.FromResult<IReadOnlyList<string>>([.. PeopleOfRecord.GetValueOrDefault(of.RecordId) ?? []]);
+            return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(records.ToDictionary(
+                r => r.RecordId, r => (IReadOnlyList<string>)[.. PeopleOfRecord.GetValueOrDefault(r.RecordId) ?? []], StringComparer.Ordinal));
         }
     }
 

@@ -138,6 +138,30 @@ public sealed class RecycleEventTests
     }
 
     [Fact]
+    public async Task ProcessAsync_ManyDealsLostAtOnce_OnePeopleLookupAndPollCopiesNeedNoRead()
+    {
+        var polled = new List<CrmEvent>();
+        for (var i = 0; i < 30; i++)
+        {
+            var id = (9100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _crm.PeopleOfRecord[id] = [i % 2 == 0 ? "101" : "102"];
+            polled.Add(new CrmEvent($"poll-{id}", CrmKind.HubSpot, CrmObject.Opportunity, id, "poll", Monday10Tokyo, EventOrigin.Poll,
+                Deal(closed: true, won: false, reason: "timing", closeDate: "2026-11-29")));
+        }
+
+        await _queue.EnqueueAsync(polled, default);
+        var reads = _crm.ReadCalls;
+
+        var first = await RunOnceAsync();
+
+        Assert.All(first.Results.Values, r => Assert.Equal(EventResult.Done, r));
+        Assert.Equal(1, _crm.PeopleOfCalls);
+        Assert.Equal(30, _crm.PeopleOfReads.Count);
+        Assert.Equal(reads, _crm.ReadCalls);
+        Assert.Equal(30, _fanOuts.Count);
+    }
+
+    [Fact]
     public async Task ProcessAsync_WonOrOpenDeal_QueuesNobody()
     {
         _crm.Others["9001"] = Deal(closed: true, won: true, reason: null, closeDate: "2026-11-29");

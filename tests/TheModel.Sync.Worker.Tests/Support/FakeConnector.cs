@@ -152,12 +152,13 @@ internal sealed class FakeConnector(CrmKind crm) : ICrmConnector
     /// <summary>The person ids <see cref="ReadPeopleOfAsync"/> answers per opportunity or account id.</summary>
     public Dictionary<string, List<string>> PeopleOfRecord { get; } = new(StringComparer.Ordinal);
 
-    public Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken)
     {
         ThrowIfFailing();
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<string>>([.. PeopleOfRecord.GetValueOrDefault(of.RecordId) ?? []]);
+            return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(records.ToDictionary(
+                r => r.RecordId, r => (IReadOnlyList<string>)[.. PeopleOfRecord.GetValueOrDefault(r.RecordId) ?? []], StringComparer.Ordinal));
         }
     }
 
