@@ -219,7 +219,8 @@ internal sealed class PersonLineParser
                 return true;
 
             case Key.StageEnteredAt or Key.RecheckAt or Key.OwnerSetAt or Key.CreatedAt or Key.UpdatedAt or Key.LastTouchAt:
-                if (token != JsonTokenType.String || !Timestamps.TryParse(Encoding.UTF8.GetString(reader.ValueSpan), out var t))
+                if (token != JsonTokenType.String ||
+                    !(TryParseTimestamp(reader.ValueSpan, out var t) || Timestamps.TryParse(Encoding.UTF8.GetString(reader.ValueSpan), out t)))
                 {
                     return false;
                 }
@@ -250,6 +251,71 @@ internal sealed class PersonLineParser
                 _text[(int)key] = slot;
                 return true;
         }
+    }
+
+    /// <summary>
+    /// The two shapes of instant nearly every input carries, <c>2026-11-30T10:00:00Z</c> and
+    /// <c>2026-11-30T10:00:00+09:00</c>, read from the bytes with the checks and the construction of
+    /// <see cref="Timestamps.TryParse"/> (which needs a string: six of them a line). False for anything else, and for
+    /// the corners where the construction itself would fail (offsets past 14:00, the first and last years), all of
+    /// which go to <see cref="Timestamps.TryParse"/>.
+    /// </summary>
+    internal static bool TryParseTimestamp(ReadOnlySpan<byte> s, out DateTimeOffset value)
+    {
+        value = default;
+        if ((s.Length != 20 && s.Length != 25) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+            !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
+            !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) ||
+            year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) ||
+            hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        TimeSpan offset;
+        if (s.Length == 20)
+        {
+            if (s[19] is not ((byte)'Z' or (byte)'z'))
+            {
+                return false;
+            }
+
+            offset = TimeSpan.Zero;
+        }
+        else
+        {
+            if (s[19] is not ((byte)'+' or (byte)'-') || s[22] != ':' || !Digits(s, 20, 2, out var oh) || !Digits(s, 23, 2, out var om) ||
+                oh > 14 || om > 59 || (oh == 14 && om > 0))
+            {
+                return false;
+            }
+
+            offset = new TimeSpan(oh, om, 0);
+            if (s[19] == '-')
+            {
+                offset = -offset;
+            }
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int n)
+    {
+        n = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var c = s[i];
+            if (!char.IsAsciiDigit((char)c))
+            {
+                return false;
+            }
+
+            n = (n * 10) + (c - '0');
+        }
+
+        return true;
     }
 
     /// <summary>A string, number or boolean token as a text value (a number keeps its literal); null for anything else.</summary>

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using TheModel.Sync.Application.Input;
 using TheModel.Sync.Application.Output;
 using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Matching;
 using TheModel.Sync.Core.Model;
 using TheModel.Sync.Core.Records;
 
@@ -145,7 +146,7 @@ public static class Simulator
         // Pass 2, in three stages on their own threads: read and parse, evaluate in file order, write.
         var input = NewChannel<List<(Person? Person, InputReject? Reject)>>();
         var decided = NewChannel<List<(Decision? Decision, InputReject? Reject)>>();
-        var producer = Task.Run(() => Produce(options.PeoplePath, input.Writer, cancellationToken), cancellationToken);
+        var producer = Task.Run(() => Produce(options.PeoplePath, session.Engine.Accounts, input.Writer, cancellationToken), cancellationToken);
         var writer = Task.Run(() => WriteAsync(options, decided.Reader, result, rejectsWriter, total, cancellationToken), cancellationToken);
         try
         {
@@ -266,13 +267,22 @@ public static class Simulator
         await output.FlushAsync(cancellationToken);
     }
 
-    private static async Task Produce(string path, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
+    private static async Task Produce(string path, AccountMatcher accounts, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
     {
         try
         {
             var batch = new List<(Person?, InputReject?)>(BatchSize);
             foreach (var item in PersonSource.ReadPersons(path))
             {
+                // Matching a person to its account is a pure function of the person and the accounts, and the
+                // company-name search it may need (about 0.5 ms for a name first seen) is cached: done here first,
+                // the evaluation, which must run one person at a time, finds it done. A person naming its account
+                // needs no search.
+                if (item.Person is { } person && string.IsNullOrWhiteSpace(person.AccountId))
+                {
+                    accounts.Match(person, DomainNames.Derive(person.Website, person.Email, person.Domain));
+                }
+
                 batch.Add(item);
                 if (batch.Count == BatchSize)
                 {

@@ -55,6 +55,11 @@ public sealed class PersonLineParserTests
             {
                 Assert.Equal(el.Cast<object>(), Assert.IsAssignableFrom<IEnumerable>(a).Cast<object>());
             }
+            else if (e is DateTimeOffset et)
+            {
+                // Equals compares instants only; the offset is written back out, so it must be the same too.
+                Assert.True(a is DateTimeOffset at && et.EqualsExact(at), $"{p.Name}: expected {e}, got {a}: {line}");
+            }
             else
             {
                 Assert.True(Equals(e, a), $"{p.Name}: expected {e}, got {a}: {line}");
@@ -135,6 +140,41 @@ public sealed class PersonLineParserTests
         else
         {
             Assert.Null(Fast(line, footprintOnly: true));
+        }
+    }
+
+    [Theory]
+    [InlineData("2026-11-30T10:00:00Z", true)]
+    [InlineData("2026-11-30T10:00:00z", true)]
+    [InlineData("2026-11-30T10:00:00+09:00", true)]
+    [InlineData("2026-11-30T10:00:00-04:30", true)]
+    [InlineData("2026-11-30T10:00:00+14:00", true)]
+    [InlineData("2028-02-29T23:59:59-00:00", true)]
+    [InlineData("0002-01-01T00:00:00+01:00", true)]
+    [InlineData("2026-11-30T10:00:00+14:30", false)]
+    [InlineData("0001-01-01T00:00:00+01:00", false)]
+    [InlineData("2027-02-29T10:00:00Z", false)]
+    [InlineData("2026-11-30T24:00:00Z", false)]
+    [InlineData("2026-11-30T10:60:00Z", false)]
+    [InlineData("2026-11-30T10:00:60Z", false)]
+    [InlineData("2026-13-30T10:00:00Z", false)]
+    [InlineData("2026-11-00T10:00:00Z", false)]
+    [InlineData("2026-11-30t10:00:00Z", false)]
+    [InlineData("2026-11-30 10:00:00Z", false)]
+    [InlineData("2026-11-30T10:00:00.123Z", false)]
+    [InlineData("2026-11-30T10:00:00+0900", false)]
+    [InlineData("2026-11-30T10:00:00+09:60", false)]
+    [InlineData("2026-11-30T10:00:00", false)]
+    [InlineData("2026-11-30", false)]
+    [InlineData(" 2026-11-30T10:00:00Z", false)]
+    [InlineData("2026-1a-30T10:00:00Z", false)]
+    public void TryParseTimestamp_CommonShapes_SameInstantAndOffsetAsTimestamps(string text, bool read)
+    {
+        Assert.Equal(read, PersonLineParser.TryParseTimestamp(Encoding.UTF8.GetBytes(text), out var fast));
+        if (read)
+        {
+            Assert.True(Timestamps.TryParse(text, out var expected));
+            Assert.True(expected.EqualsExact(fast), $"{text}: expected {expected:o}, got {fast:o}");
         }
     }
 
