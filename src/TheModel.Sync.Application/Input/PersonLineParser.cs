@@ -78,7 +78,7 @@ internal sealed class PersonLineParser
 
     private static readonly byte[][] KeyBytes = [.. KeyNames.Select(Encoding.UTF8.GetBytes)];
 
-    // Thirty-six keys on every line: candidates by length first, so a lookup compares two or three at most.
+    // Thirty-six keys on every line: candidates by length, then by first byte, before any full comparison.
     private static readonly int[][] KeysByLength =
         [.. Enumerable.Range(0, KeyBytes.Max(k => k.Length) + 1).Select(n => Enumerable.Range(0, KeyBytes.Length).Where(i => KeyBytes[i].Length == n).ToArray())];
 
