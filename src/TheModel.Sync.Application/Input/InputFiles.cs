@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -81,13 +80,35 @@ public static class InputFiles
     /// </summary>
     public static IEnumerable<InputRecord> ReadJsonLinesSlice(string path, int slice, int slices)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        var start = LineStartAtOrAfter(stream, stream.Length * slice / slices);
-        var end = LineStartAtOrAfter(stream, stream.Length * (slice + 1) / slices);
-        stream.Position = start;
-        foreach (var record in ReadJsonLines(new SliceStream(stream, end - start)))
+        using var lines = OpenJsonLinesSlice(path, slice, slices);
+        while (lines.TryRead(out var text, out var line))
         {
-            yield return record;
+            if (ParseJsonLine(text, line) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>The lines of a JSON Lines file, undecoded.</summary>
+    internal static JsonLineReader OpenJsonLines(string path) =>
+        new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), ownsStream: true);
+
+    /// <summary>The lines of one slice of a JSON Lines file (see <see cref="ReadJsonLinesSlice"/>), undecoded.</summary>
+    internal static JsonLineReader OpenJsonLinesSlice(string path, int slice, int slices)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        try
+        {
+            var start = LineStartAtOrAfter(stream, stream.Length * slice / slices);
+            var end = LineStartAtOrAfter(stream, stream.Length * (slice + 1) / slices);
+            stream.Position = start;
+            return new JsonLineReader(new SliceStream(stream, end - start), ownsStream: true);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
@@ -143,6 +164,16 @@ public static class InputFiles
         {
         }
 
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
@@ -152,97 +183,48 @@ public static class InputFiles
 
     public static IEnumerable<InputRecord> ReadJsonLines(Stream stream)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
+        using var lines = new JsonLineReader(stream);
+        while (lines.TryRead(out var text, out var line))
         {
-            var filled = 0;
-            long line = 0;
-            var first = true;
-            while (true)
+            if (ParseJsonLine(text, line) is { } record)
             {
-                if (filled == buffer.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var read = stream.Read(buffer, filled, buffer.Length - filled);
-                filled += read;
-                var start = 0;
-                if (first && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
-                {
-                    start = 3;
-                }
-
-                first = false;
-                while (true)
-                {
-                    var nl = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
-                    if (nl < 0)
-                    {
-                        break;
-                    }
-
-                    line++;
-                    var record = ParseJsonLine(buffer.AsMemory(start, nl - start), line);
-                    start = nl + 1;
-                    if (record is not null)
-                    {
-                        yield return record;
-                    }
-                }
-
-                if (read == 0)
-                {
-                    if (start < filled)
-                    {
-                        line++;
-                        var record = ParseJsonLine(buffer.AsMemory(start, filled - start), line);
-                        if (record is not null)
-                        {
-                            yield return record;
-                        }
-                    }
-
-                    yield break;
-                }
-
-                buffer.AsSpan(start, filled - start).CopyTo(buffer);
-                filled -= start;
+                yield return record;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static InputRecord? ParseJsonLine(ReadOnlyMemory<byte> memory, long line)
+    /// <summary>
+    /// A line without its trailing <c>\r</c>, or false for a line of nothing but spaces and tabs (no record, no reject).
+    /// </summary>
+    internal static bool TryTrimLine(ref ReadOnlyMemory<byte> memory)
     {
         var bytes = memory.Span;
         if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
         {
-            bytes = bytes[..^1];
             memory = memory[..^1];
+            bytes = bytes[..^1];
         }
 
-        var blank = true;
         foreach (var b in bytes)
         {
             if (b is not ((byte)' ' or (byte)'\t'))
             {
-                blank = false;
-                break;
+                return true;
             }
         }
 
-        if (blank)
+        return false;
+    }
+
+    /// <summary>A line of a JSON Lines file as a record; null for a blank line.</summary>
+    internal static InputRecord? ParseJsonLine(ReadOnlyMemory<byte> memory, long line)
+    {
+        if (!TryTrimLine(ref memory))
         {
             return null;
         }
 
+        var bytes = memory.Span;
         try
         {
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 8 });

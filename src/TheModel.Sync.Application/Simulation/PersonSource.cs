@@ -9,23 +9,52 @@ public sealed record InputReject(string File, long Line, string Reason, string T
 /// <summary>Reads canonical records from input files, turning unreadable lines into rejects.</summary>
 public static class PersonSource
 {
-    public static IEnumerable<(Person? Person, InputReject? Reject)> ReadPersons(string path)
+    public static IEnumerable<(Person? Person, InputReject? Reject)> ReadPersons(string path) =>
+        InputFiles.Detect(path) == InputFormat.JsonLines ? ReadJsonLinePersons(path) : ReadPersons(path, InputFiles.Read(path));
+
+    private static IEnumerable<(Person? Person, InputReject? Reject)> ReadPersons(string path, IEnumerable<InputRecord> records)
     {
-        foreach (var record in InputFiles.Read(path))
+        foreach (var record in records)
         {
-            if (record.Error is not null)
+            yield return FromRecord(path, record);
+        }
+    }
+
+    private static (Person? Person, InputReject? Reject) FromRecord(string path, InputRecord record)
+    {
+        if (record.Error is not null)
+        {
+            return (null, new InputReject(path, record.Line, record.Error, record.Text));
+        }
+
+        return RecordBuilders.TryPerson(record.Values, out var person, out var error)
+            ? (person, null)
+            : (null, new InputReject(path, record.Line, error!, record.Text));
+    }
+
+    /// <summary>
+    /// JSON Lines persons: the common shape read straight from the bytes, anything else (and every reject) through
+    /// the general path, with the same outcome either way.
+    /// </summary>
+    private static IEnumerable<(Person? Person, InputReject? Reject)> ReadJsonLinePersons(string path)
+    {
+        using var lines = InputFiles.OpenJsonLines(path);
+        var parser = new PersonLineParser();
+        while (lines.TryRead(out var text, out var line))
+        {
+            var trimmed = text;
+            if (!InputFiles.TryTrimLine(ref trimmed))
             {
-                yield return (null, new InputReject(path, record.Line, record.Error, record.Text));
                 continue;
             }
 
-            if (RecordBuilders.TryPerson(record.Values, out var person, out var error))
+            if (parser.TryRead(trimmed, footprintOnly: false))
             {
-                yield return (person, null);
+                yield return (parser.ToPerson(), null);
             }
-            else
+            else if (InputFiles.ParseJsonLine(text, line) is { } record)
             {
-                yield return (null, new InputReject(path, record.Line, error!, record.Text));
+                yield return FromRecord(path, record);
             }
         }
     }

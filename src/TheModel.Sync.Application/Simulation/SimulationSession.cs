@@ -44,7 +44,19 @@ public sealed class SimulationSession
     public InMemoryRoutingState State => _state;
 
     /// <summary>Counts a person as the input has it (the first pass over the file).</summary>
-    public void Seed(Person person) => _state.Add(Engine.FootprintOf(person));
+    public void Seed(Person person)
+    {
+        if (Counts(person.Owner))
+        {
+            _state.Add(Engine.FootprintOf(person));
+        }
+    }
+
+    /// <summary>
+    /// Whether a person with this owner counts in the state at all: only members' persons do (open counts and account
+    /// ownership are per member), so the others need no account match.
+    /// </summary>
+    public bool Counts(string? owner) => Engine.Rules.ResolveOwner(owner).Member is not null;
 
     /// <summary>Evaluates a person at T and moves the state on.</summary>
     public Decision Evaluate(Person person, DateTimeOffset at)

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using TheModel.Sync.Application.Input;
 using TheModel.Sync.Application.Output;
 using TheModel.Sync.Core.Engine;
+using TheModel.Sync.Core.Matching;
 using TheModel.Sync.Core.Model;
 using TheModel.Sync.Core.Records;
 
@@ -101,31 +102,14 @@ public static class Simulator
         result.IndexElapsed = clock.Elapsed - result.InputsElapsed;
 
         // Pass 1: seed open counts and account ownership from the input as it stands. Seeding adds up counts, so
-        // its order does not matter: a JSON Lines file is read in two halves on two threads.
+        // its order does not matter: a JSON Lines file is read in slices on two threads, each line only as far as
+        // the footprint needs.
         long total = 0;
         if (InputFiles.Detect(options.PeoplePath) == InputFormat.JsonLines)
         {
             var seeded = new object();
-            await Task.WhenAll(Enumerable.Range(0, SeedSlices).Select(slice => Task.Run(() =>
-            {
-                var footprints = new List<Footprint>(BatchSize);
-                foreach (var record in InputFiles.ReadJsonLinesSlice(options.PeoplePath, slice, SeedSlices))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (record.Error is null && RecordBuilders.TryPerson(record.Values, out var person, out _))
-                    {
-                        footprints.Add(session.Engine.FootprintOf(person!));
-                    }
-
-                    if (footprints.Count == BatchSize)
-                    {
-                        Flush();
-                    }
-                }
-
-                Flush();
-
-                void Flush()
+            await Task.WhenAll(Enumerable.Range(0, SeedSlices).Select(slice => Task.Run(
+                () => SeedSlice(session, options.PeoplePath, slice, SeedSlices, (footprints, persons) =>
                 {
                     lock (seeded)
                     {
@@ -134,12 +118,9 @@ public static class Simulator
                             session.State.Add(f);
                         }
 
-                        total += footprints.Count;
+                        total += persons;
                     }
-
-                    footprints.Clear();
-                }
-            }, cancellationToken)));
+                }, cancellationToken), cancellationToken)));
         }
         else
         {
@@ -165,7 +146,7 @@ public static class Simulator
         // Pass 2, in three stages on their own threads: read and parse, evaluate in file order, write.
         var input = NewChannel<List<(Person? Person, InputReject? Reject)>>();
         var decided = NewChannel<List<(Decision? Decision, InputReject? Reject)>>();
-        var producer = Task.Run(() => Produce(options.PeoplePath, input.Writer, cancellationToken), cancellationToken);
+        var producer = Task.Run(() => Produce(options.PeoplePath, session.Engine.Accounts, input.Writer, cancellationToken), cancellationToken);
         var writer = Task.Run(() => WriteAsync(options, decided.Reader, result, rejectsWriter, total, cancellationToken), cancellationToken);
         try
         {
@@ -193,6 +174,54 @@ public static class Simulator
         result.RejectsPath = result.RejectCount > 0 ? rejectsPath : null;
         result.Elapsed = clock.Elapsed;
         return result;
+    }
+
+    /// <summary>
+    /// Reads one slice of a JSON Lines file of persons as far as their footprints go, handing over in batches the
+    /// footprints that count in the state (members' persons) with the number of persons read since the last batch.
+    /// </summary>
+    internal static void SeedSlice(
+        SimulationSession session, string path, int slice, int slices, Action<List<Footprint>, long> add, CancellationToken cancellationToken)
+    {
+        var footprints = new List<Footprint>(BatchSize);
+        long persons = 0;
+        using var lines = InputFiles.OpenJsonLinesSlice(path, slice, slices);
+        var parser = new PersonLineParser();
+        while (lines.TryRead(out var text, out var line))
+        {
+            var trimmed = text;
+            if (!InputFiles.TryTrimLine(ref trimmed))
+            {
+                continue;
+            }
+
+            if (parser.TryRead(trimmed, footprintOnly: true))
+            {
+                persons++;
+                if (session.Counts(parser.Owner))
+                {
+                    footprints.Add(session.Engine.FootprintOf(parser.ToFootprintPerson()));
+                }
+            }
+            else if (InputFiles.ParseJsonLine(text, line) is { Error: null } record && RecordBuilders.TryPerson(record.Values, out var person, out _))
+            {
+                persons++;
+                if (session.Counts(person!.Owner))
+                {
+                    footprints.Add(session.Engine.FootprintOf(person));
+                }
+            }
+
+            if (footprints.Count == BatchSize || persons == BatchSize * 16)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                add(footprints, persons);
+                footprints.Clear();
+                persons = 0;
+            }
+        }
+
+        add(footprints, persons);
     }
 
     private static Channel<T> NewChannel<T>() => Channel.CreateBounded<T>(new BoundedChannelOptions(4)
@@ -238,13 +267,22 @@ public static class Simulator
         await output.FlushAsync(cancellationToken);
     }
 
-    private static async Task Produce(string path, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
+    private static async Task Produce(string path, AccountMatcher accounts, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
     {
         try
         {
             var batch = new List<(Person?, InputReject?)>(BatchSize);
             foreach (var item in PersonSource.ReadPersons(path))
             {
+                // Matching a person to its account is a pure function of the person and the accounts, and the
+                // company-name search it may need (about 0.5 ms for a name first seen) is cached: done here first,
+                // the evaluation, which must run one person at a time, finds it done. A person naming its account
+                // needs no search.
+                if (item.Person is { } person && string.IsNullOrWhiteSpace(person.AccountId))
+                {
+                    accounts.Match(person, DomainNames.Derive(person.Website, person.Email, person.Domain));
+                }
+
                 batch.Add(item);
                 if (batch.Count == BatchSize)
                 {
