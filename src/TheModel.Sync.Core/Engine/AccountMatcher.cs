@@ -24,7 +24,9 @@ public sealed class AccountMatcher
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _domainLookup;
     private readonly CompanyNameIndex _names;
 
-    private const int FuzzyCacheSize = 65_536;
+    // Company names a name search has answered (about 100 bytes each). Sized for a million-person simulate, whose
+    // data sends about 67,000 distinct names to the name search: a smaller cache emptied itself and searched again.
+    private const int FuzzyCacheSize = 262_144;
 
     [ThreadStatic]
     private static List<(int Entry, double Similarity)>? t_similar;
