@@ -38,15 +38,6 @@ internal sealed class HubSpotConnector(
     public Task<IReadOnlyList<CrmRecord>> ReadOwnedAsync(IReadOnlyCollection<string> ownerIds, StageFilter? stages, CancellationToken cancellationToken) =>
         reader.ReadOwnedAsync(ownerIds, stages, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        var found = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var of in records)
-        {
-            found[of.RecordId] = await associations.ReadPeopleOfAsync(of, cancellationToken).ConfigureAwait(false);
-        }
-
-        return found;
-    }
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken) =>
+        associations.ReadPeopleOfAsync(records, cancellationToken);
 }

@@ -60,4 +60,7 @@ internal static partial class HubSpotLog
 
     [LoggerMessage(4117, LogLevel.Information, "HubSpot has no {FromType} {FromId} (deleted, or not a HubSpot id): it has no {ToType} associated")]
     public static partial void AssociationsOfUnknown(ILogger logger, string fromType, string fromId, string toType);
+
+    [LoggerMessage(4118, LogLevel.Information, "HubSpot persons of {Records} lost deals and churned companies: {People} contacts, through {Deals} deals and {Companies} companies")]
+    public static partial void PeopleOfBatchRead(ILogger logger, int records, int deals, int companies, int people);
 }

@@ -44,9 +44,12 @@ internal static partial class SalesforceLog
     [LoggerMessage(1732, LogLevel.Error, "Salesforce write call with {Count} records failed as a whole: {Reason}")]
     public static partial void WriteCallFailed(ILogger logger, int count, string reason);
 
-    [LoggerMessage(1722, LogLevel.Debug, "Salesforce persons of {Object} {RecordId}: {Count} {PersonObject} records in {Queries} queries")]
-    public static partial void PeopleOfRead(ILogger logger, string @object, string recordId, int count, string personObject, int queries);
+    [LoggerMessage(1722, LogLevel.Debug, "Salesforce persons of {RecordId}: {Count} {PersonObject} records")]
+    public static partial void PeopleOfRead(ILogger logger, string recordId, int count, string personObject);
 
     [LoggerMessage(1723, LogLevel.Information, "Salesforce persons of {Object} {RecordId}: none to look for ({Reason})")]
     public static partial void PeopleOfNone(ILogger logger, string @object, string recordId, string reason);
+
+    [LoggerMessage(1724, LogLevel.Information, "Salesforce persons of {Records} lost opportunities and churned accounts: {Count} {PersonObject} records in {Queries} queries")]
+    public static partial void PeopleOfBatchRead(ILogger logger, int records, int count, string personObject, int queries);
 }

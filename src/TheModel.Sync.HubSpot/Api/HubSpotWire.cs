@@ -75,6 +75,9 @@ internal sealed class BatchError
 
     public string? Category { get; set; }
 
+    /// <summary>Finer than the category, e.g. <c>crm.associations.NO_ASSOCIATIONS_FOUND</c> for a record with none of a type.</summary>
+    public string? SubCategory { get; set; }
+
     public string? Message { get; set; }
 
     public Dictionary<string, List<string>>? Context { get; set; }
@@ -154,14 +157,6 @@ internal sealed class AssociatedRecord
     public long ToObjectId { get; set; }
 
     public List<AssociationTypeRead> AssociationTypes { get; set; } = [];
-}
-
-/// <summary>A page of <c>GET /crm/v4/objects/{fromType}/{fromId}/associations/{toType}</c>.</summary>
-internal sealed class AssociationsPage
-{
-    public List<AssociatedRecord> Results { get; set; } = [];
-
-    public Paging? Paging { get; set; }
 }
 
 /// <summary>A v4 association batch read input; <see cref="After"/> asks for that record's next page.</summary>

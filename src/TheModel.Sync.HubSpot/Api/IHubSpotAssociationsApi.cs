@@ -4,21 +4,10 @@ namespace TheModel.Sync.HubSpot.Api;
 
 /// <summary>
 /// The v4 associations endpoints (crm-api-facts.md H-6): associating existing records after the fact (tasks the
-/// connector creates carry their associations inline instead), and reading associations back.
+/// connector creates carry their associations inline instead), and reading many records' associations back at once.
 /// </summary>
 internal interface IHubSpotAssociationsApi
 {
-    /// <summary>One record's associations to one object type, a page at a time (<c>paging.next.after</c> while more follow).</summary>
-    [Get("/crm/v4/objects/{fromType}/{fromId}/associations/{toType}")]
-    Task<AssociationsPage> ListAsync(
-        string fromType,
-        string fromId,
-        string toType,
-        int limit,
-        string? after,
-        [Property(HubSpotCalls.OptionKey)] HubSpotCall call,
-        CancellationToken cancellationToken);
-
     /// <summary>
     /// Many records' associations to one object type: 200, or 207 whose <c>errors</c> name the ids that are unknown or
     /// have none. An input's further associations come with its <c>after</c>.

@@ -13,13 +13,7 @@ namespace TheModel.Sync.HubSpot.Polling;
 /// </summary>
 internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrmSchemaSource schemas, ILogger<HubSpotAssociationReader> logger)
 {
-    /// <summary>
-    /// Associations asked for per page of a list: crm-api-facts.md is silent; one of the vendor's SDKs documents "Limit
-    /// 1000 per call", and 500 stays inside it whatever the real default is.
-    /// </summary>
-    public const int ListPageSize = 500;
-
-    /// <summary>Deals per association batch read: the connector's batch size, although the v4 endpoint takes more.</summary>
+    /// <summary>Inputs per association batch read: the connector's batch size, although the v4 endpoint may take more.</summary>
     public const int BatchSize = 100;
 
     /// <summary>HUBSPOT_DEFINED deal-to-company type ids (crm-api-facts.md H-6): the primary company, and any company.</summary>
@@ -27,44 +21,79 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
 
     private const string Companies = "companies";
     private const string HubSpotDefined = "HUBSPOT_DEFINED";
+    private const string ObjectNotFound = "OBJECT_NOT_FOUND";
+    private const string NoAssociationsFound = "crm.associations.NO_ASSOCIATIONS_FOUND";
+
+    private static readonly Comparer<string> IdOrder = Comparer<string>.Create(Watermark.CompareIds);
 
     /// <summary>
-    /// The contacts associated with the deal and with each of its companies (for an opportunity; <see cref="PeopleOf.AccountId"/>
-    /// is read too when the deal no longer lists it), or with the company (for an account), each once, in id order.
+    /// For each record, the contacts associated with the deal and with each of its companies (for an opportunity;
+    /// <see cref="PeopleOf.AccountId"/> is read too when the deal no longer lists it), or with the company (for an
+    /// account), each once, in id order; every record asked for is in the result. Three batch reads per
+    /// <see cref="BatchSize"/> records at most: deals to contacts, deals to companies, then the companies to contacts.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(of);
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.FirstOrDefault(r => r.Object is not (CrmObject.Opportunity or CrmObject.Account)) is { } wrong)
+        {
+            throw new ArgumentException($"The persons of a {wrong.Object} cannot be found: only an Opportunity's or an Account's ({wrong.RecordId}).", nameof(records));
+        }
+
         var schema = schemas.For(CrmKind.HubSpot);
         var contacts = schema.ObjectName(CrmObject.Person);
-        var people = new SortedSet<string>(Comparer<string>.Create(Watermark.CompareIds));
-        var companies = new SortedSet<string>(Comparer<string>.Create(Watermark.CompareIds));
-        switch (of.Object)
-        {
-            case CrmObject.Opportunity:
-                var deals = schema.ObjectName(CrmObject.Opportunity);
-                people.UnionWith(await ListAsync(deals, of.RecordId, contacts, cancellationToken).ConfigureAwait(false));
-                companies.UnionWith(await ListAsync(deals, of.RecordId, Companies, cancellationToken).ConfigureAwait(false));
-                if (IsId(of.AccountId))
-                {
-                    companies.Add(of.AccountId!);
-                }
+        var deals = schema.ObjectName(CrmObject.Opportunity);
+        var dealIds = KnownIds(records.Where(r => r.Object == CrmObject.Opportunity).Select(r => r.RecordId), deals, contacts);
+        var contactsOfDeals = await BatchReadAsync(deals, contacts, dealIds, cancellationToken).ConfigureAwait(false);
+        var companiesOfDeals = await BatchReadAsync(deals, Companies, dealIds, cancellationToken).ConfigureAwait(false);
 
-                break;
-            case CrmObject.Account:
+        var companiesOf = new Dictionary<PeopleOf, SortedSet<string>>(ReferenceEqualityComparer.Instance);
+        foreach (var of in records)
+        {
+            var companies = new SortedSet<string>(IdOrder);
+            if (of.Object == CrmObject.Account)
+            {
                 companies.Add(of.RecordId);
-                break;
-            default:
-                throw new ArgumentException($"The persons of a {of.Object} cannot be found: only an Opportunity's or an Account's.", nameof(of));
+            }
+            else
+            {
+                companies.UnionWith(Ids(companiesOfDeals.GetValueOrDefault(of.RecordId)));
+                if (of.AccountId is { } accountId)
+                {
+                    companies.Add(accountId);
+                }
+            }
+
+            companiesOf[of] = companies;
         }
 
-        foreach (var company in companies)
+        var companyIds = KnownIds(companiesOf.Values.SelectMany(c => c), Companies, contacts);
+        var contactsOfCompanies = await BatchReadAsync(Companies, contacts, companyIds, cancellationToken).ConfigureAwait(false);
+
+        // The same id asked for twice (a deal listed again with another account) gets the union of both asks.
+        var people = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var of in records)
         {
-            people.UnionWith(await ListAsync(Companies, company, contacts, cancellationToken).ConfigureAwait(false));
+            if (!people.TryGetValue(of.RecordId, out var found))
+            {
+                people[of.RecordId] = found = new SortedSet<string>(IdOrder);
+            }
+
+            if (of.Object == CrmObject.Opportunity)
+            {
+                found.UnionWith(Ids(contactsOfDeals.GetValueOrDefault(of.RecordId)));
+            }
+
+            foreach (var company in companiesOf[of])
+            {
+                found.UnionWith(Ids(contactsOfCompanies.GetValueOrDefault(company)));
+            }
+
+            HubSpotLog.PeopleOfRead(logger, of.Object.ToString(), of.RecordId, companiesOf[of].Count, found.Count);
         }
 
-        HubSpotLog.PeopleOfRead(logger, of.Object.ToString(), of.RecordId, companies.Count, people.Count);
-        return [.. people];
+        HubSpotLog.PeopleOfBatchRead(logger, records.Count, dealIds.Count, companyIds.Count, people.Values.Sum(p => p.Count));
+        return people.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value], StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -75,44 +104,17 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
     {
         ArgumentNullException.ThrowIfNull(dealIds);
         var deals = schemas.For(CrmKind.HubSpot).ObjectName(CrmObject.Opportunity);
-        var chosen = new Dictionary<string, (string Id, bool Primary)>(StringComparer.Ordinal);
-        var pending = dealIds.Distinct(StringComparer.Ordinal).Select(id => new AssociationReadInput(id)).ToList();
-        var operation = $"associations batch/read of {deals} to {Companies}";
-        while (pending.Count > 0)
+        var read = await BatchReadAsync(deals, Companies, [.. dealIds.Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+        var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (dealId, companies) in read)
         {
-            var next = new List<AssociationReadInput>();
-            foreach (var chunk in pending.Chunk(BatchSize))
+            if (Choose(companies) is { } company)
             {
-                var request = new AssociationBatchReadRequest(chunk);
-                var response = await HubSpotApi.CallAsync(
-                    operation,
-                    ct => api.BatchReadAsync(deals, Companies, request, HubSpotCall.ReadByPost, ct),
-                    cancellationToken).ConfigureAwait(false);
-                foreach (var result in response.Results)
-                {
-                    foreach (var company in result.To)
-                    {
-                        Choose(chosen, result.From.Id, company);
-                    }
-
-                    if (result.Paging?.Next?.After is { Length: > 0 } after && result.To.Count > 0)
-                    {
-                        next.Add(new AssociationReadInput(result.From.Id, after));
-                    }
-                }
-
-                // Deals without a company (and ids HubSpot no longer has) come back as OBJECT_NOT_FOUND: no company.
-                var unexpected = response.Errors?.Where(e => e.Category != "OBJECT_NOT_FOUND").ToList() ?? [];
-                if (unexpected.Count > 0)
-                {
-                    HubSpotLog.BatchErrors(logger, operation, unexpected.Count, chunk.Length, string.Join(", ", unexpected.Select(e => $"{e.Category}: {e.Message}")));
-                }
+                chosen[dealId] = company;
             }
-
-            pending = next;
         }
 
-        return chosen.ToDictionary(c => c.Key, c => c.Value.Id, StringComparer.Ordinal);
+        return chosen;
     }
 
     /// <summary>
@@ -140,53 +142,121 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
         ];
     }
 
-    /// <summary>Every record of <paramref name="toType"/> associated with one record, all pages; none when HubSpot does not know the record.</summary>
-    private async Task<List<string>> ListAsync(string fromType, string fromId, string toType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The records of <paramref name="toType"/> associated with each of <paramref name="fromIds"/>, through the v4 batch
+    /// read: <see cref="BatchSize"/> inputs a call, then, for the inputs whose page said more follow, their next pages
+    /// together in the same way. An id with no associations, or that HubSpot does not know (deleted since), is absent.
+    /// </summary>
+    private async Task<Dictionary<string, List<AssociatedRecord>>> BatchReadAsync(
+        string fromType,
+        string toType,
+        IReadOnlyCollection<string> fromIds,
+        CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
-        if (!IsId(fromId))
+        var read = new Dictionary<string, List<AssociatedRecord>>(StringComparer.Ordinal);
+        var pending = fromIds.Select(id => new AssociationReadInput(id)).ToList();
+        var operation = $"associations batch/read of {fromType} to {toType}";
+        while (pending.Count > 0)
         {
-            HubSpotLog.AssociationsOfUnknown(logger, fromType, fromId, toType);
-            return ids;
-        }
-
-        string? after = null;
-        do
-        {
-            AssociationsPage page;
-            try
+            var next = new List<AssociationReadInput>();
+            foreach (var chunk in pending.Chunk(BatchSize))
             {
-                var cursor = after;
-                page = await HubSpotApi.CallAsync(
-                    $"associations of {fromType} {fromId} to {toType}",
-                    ct => api.ListAsync(fromType, fromId, toType, ListPageSize, cursor, HubSpotCall.Read, ct),
+                var request = new AssociationBatchReadRequest(chunk);
+                var response = await HubSpotApi.CallAsync(
+                    operation,
+                    ct => api.BatchReadAsync(fromType, toType, request, HubSpotCall.ReadByPost, ct),
                     cancellationToken).ConfigureAwait(false);
-            }
-            catch (HubSpotApiException e) when (e.StatusCode == 404)
-            {
-                // A record deleted since the event has no associations left to read.
-                HubSpotLog.AssociationsOfUnknown(logger, fromType, fromId, toType);
-                return ids;
+                foreach (var result in response.Results)
+                {
+                    if (!read.TryGetValue(result.From.Id, out var associated))
+                    {
+                        read[result.From.Id] = associated = [];
+                    }
+
+                    associated.AddRange(result.To);
+
+                    // An empty page that still points on would loop forever; HubSpot would have nothing more to give.
+                    if (result.Paging?.Next?.After is { Length: > 0 } after && result.To.Count > 0)
+                    {
+                        next.Add(new AssociationReadInput(result.From.Id, after));
+                    }
+                }
+
+                ReportErrors(operation, fromType, toType, chunk.Length, response.Errors);
             }
 
-            ids.AddRange(page.Results.Select(r => r.ToObjectId.ToString(CultureInfo.InvariantCulture)));
-            after = page.Results.Count == 0 ? null : page.Paging?.Next?.After;
+            pending = next;
         }
-        while (after is not null);
 
-        return ids;
+        return read;
     }
 
-    private static void Choose(Dictionary<string, (string Id, bool Primary)> chosen, string dealId, AssociatedRecord company)
+    /// <summary>
+    /// Records without associations of the type, and ids HubSpot does not have (deleted since the event), come back as
+    /// OBJECT_NOT_FOUND: they simply have none. The unknown ones are logged; any other error is a warning.
+    /// </summary>
+    private void ReportErrors(string operation, string fromType, string toType, int inputs, List<BatchError>? errors)
     {
-        var id = company.ToObjectId.ToString(CultureInfo.InvariantCulture);
-        var primary = company.AssociationTypes.Any(t => t.TypeId == PrimaryDealToCompany && string.Equals(t.Category, HubSpotDefined, StringComparison.Ordinal));
-        if (!chosen.TryGetValue(dealId, out var current)
-            || (primary && !current.Primary)
-            || (primary == current.Primary && Watermark.CompareIds(id, current.Id) < 0))
+        var unexpected = new List<BatchError>();
+        foreach (var error in errors ?? [])
         {
-            chosen[dealId] = (id, primary);
+            if (error.Category != ObjectNotFound)
+            {
+                unexpected.Add(error);
+            }
+            else if (error.SubCategory != NoAssociationsFound)
+            {
+                foreach (var id in error.Context?.GetValueOrDefault("ids") ?? [])
+                {
+                    HubSpotLog.AssociationsOfUnknown(logger, fromType, id, toType);
+                }
+            }
         }
+
+        if (unexpected.Count > 0)
+        {
+            HubSpotLog.BatchErrors(logger, operation, unexpected.Count, inputs, string.Join(", ", unexpected.Select(e => $"{e.Category}: {e.Message}")));
+        }
+    }
+
+    /// <summary>The ids that can name a HubSpot record, each once; the others are logged and cost no call.</summary>
+    private List<string> KnownIds(IEnumerable<string> ids, string fromType, string toType)
+    {
+        var known = new SortedSet<string>(IdOrder);
+        foreach (var id in ids)
+        {
+            if (IsId(id))
+            {
+                known.Add(id);
+            }
+            else
+            {
+                HubSpotLog.AssociationsOfUnknown(logger, fromType, id, toType);
+            }
+        }
+
+        return [.. known];
+    }
+
+    private static IEnumerable<string> Ids(List<AssociatedRecord>? associated) =>
+        associated?.Select(a => a.ToObjectId.ToString(CultureInfo.InvariantCulture)) ?? [];
+
+    /// <summary>The deal's company: the primary one when the association types mark one, else the lowest id.</summary>
+    private static string? Choose(List<AssociatedRecord> companies)
+    {
+        string? chosen = null;
+        var chosenPrimary = false;
+        foreach (var company in companies)
+        {
+            var id = company.ToObjectId.ToString(CultureInfo.InvariantCulture);
+            var primary = company.AssociationTypes.Any(t => t.TypeId == PrimaryDealToCompany && string.Equals(t.Category, HubSpotDefined, StringComparison.Ordinal));
+            if (chosen is null || (primary && !chosenPrimary) || (primary == chosenPrimary && Watermark.CompareIds(id, chosen) < 0))
+            {
+                (chosen, chosenPrimary) = (id, primary);
+            }
+        }
+
+        return chosen;
     }
 
     /// <summary>HubSpot record ids are positive whole numbers; anything else cannot name a record there.</summary>

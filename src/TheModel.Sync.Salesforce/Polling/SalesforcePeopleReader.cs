@@ -7,8 +7,9 @@ using TheModel.Sync.Salesforce.Api;
 namespace TheModel.Sync.Salesforce.Polling;
 
 /// <summary>
-/// The persons a lost opportunity or churned account concerns, as Salesforce links them: Contacts by their
-/// <c>AccountId</c>; Leads, which belong to no account until converted, by the domain of their email.
+/// The persons lost opportunities or churned accounts concern, as Salesforce links them: Contacts by their
+/// <c>AccountId</c>; Leads, which belong to no account until converted, by the domain of their email. A whole batch
+/// of records costs a few queries, not queries per record: one <c>IN</c> list (or one set of domains) per URL's worth.
 /// </summary>
 internal sealed class SalesforcePeopleReader(
     SalesforceQueryRunner queries,
@@ -17,60 +18,41 @@ internal sealed class SalesforcePeopleReader(
     ILogger<SalesforcePeopleReader> logger)
 {
     private const string ContactObject = "Contact";
+    private const string NoModifiedField = "SystemModstamp";
 
     private readonly int _batchSize = options.Value.QueryBatchSize;
 
-    /// <summary>The person ids, each once, in id order; no call when there is nothing to look for.</summary>
-    public async Task<IReadOnlyList<string>> ReadPeopleOfAsync(PeopleOf of, CancellationToken cancellationToken)
+    /// <summary>
+    /// For each record (by <see cref="PeopleOf.RecordId"/>), the person ids, each once, in id order; every record asked
+    /// for is in the result, with an empty list when it has none. No call when there is nothing to look for.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPeopleOfAsync(IReadOnlyList<PeopleOf> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(of);
-        if (of.Object is not (CrmObject.Opportunity or CrmObject.Account))
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.FirstOrDefault(r => r.Object is not (CrmObject.Opportunity or CrmObject.Account)) is { } wrong)
         {
-            throw new ArgumentException($"The persons of a {of.Object} cannot be found: only an Opportunity's or an Account's.", nameof(of));
+            throw new ArgumentException($"The persons of a {wrong.Object} cannot be found: only an Opportunity's or an Account's ({wrong.RecordId}).", nameof(records));
         }
 
         var schema = schemas.For(CrmKind.Salesforce);
         var personObject = schema.PersonObjectName;
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
-        var queryCount = 0;
-        if (personObject == ContactObject)
+        var people = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var of in records)
         {
-            var accountId = await AccountIdAsync(of, schema, cancellationToken).ConfigureAwait(false);
-            if (accountId.Queried)
-            {
-                queryCount++;
-            }
-
-            if (accountId.Id is null)
-            {
-                SalesforceLog.PeopleOfNone(logger, of.Object.ToString(), of.RecordId, accountId.Queried ? "the opportunity has no account" : "no Salesforce account id");
-                return [];
-            }
-
-            ids.UnionWith(await queries.QueryAsync(Soql.ContactsOfAccount(personObject, accountId.Id), _batchSize, r => SalesforceRecordReader.Read(r, "SystemModstamp").Id, cancellationToken)
-                .ConfigureAwait(false));
-            queryCount++;
-        }
-        else
-        {
-            var domains = of.Domains.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            if (domains.Count == 0)
-            {
-                SalesforceLog.PeopleOfNone(logger, of.Object.ToString(), of.RecordId, "the account has no domain");
-                return [];
-            }
-
-            var emailField = schema.PersonFields.GetValueOrDefault("email") ?? "Email";
-            foreach (var chunk in ChunkDomains(personObject, emailField, domains))
-            {
-                ids.UnionWith(await queries.QueryAsync(Soql.LeadsAtDomains(personObject, emailField, chunk), _batchSize, r => SalesforceRecordReader.Read(r, "SystemModstamp").Id, cancellationToken)
-                    .ConfigureAwait(false));
-                queryCount++;
-            }
+            people.TryAdd(of.RecordId, new SortedSet<string>(StringComparer.Ordinal));
         }
 
-        SalesforceLog.PeopleOfRead(logger, of.Object.ToString(), of.RecordId, ids.Count, personObject, queryCount);
-        return [.. ids];
+        var queryCount = personObject == ContactObject
+            ? await ReadContactsAsync(records, schema, people, cancellationToken).ConfigureAwait(false)
+            : await ReadLeadsAsync(records, schema, people, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (recordId, ids) in people)
+        {
+            SalesforceLog.PeopleOfRead(logger, recordId, ids.Count, personObject);
+        }
+
+        SalesforceLog.PeopleOfBatchRead(logger, records.Count, people.Values.Sum(p => p.Count), personObject, queryCount);
+        return people.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value], StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -103,26 +85,168 @@ internal sealed class SalesforcePeopleReader(
     }
 
     /// <summary>
-    /// The account whose Contacts to read: <see cref="PeopleOf.AccountId"/>, the account itself, or the opportunity's
-    /// account read from Salesforce when the caller did not know it. <c>Queried</c> says whether that took a query.
+    /// The part of an email after its last <c>@</c> and every parent domain of it, lower case, longest first
+    /// (<c>a@eu.acme.com</c>: <c>eu.acme.com</c>, <c>acme.com</c>, <c>com</c>); none when there is no <c>@</c>.
     /// </summary>
-    private async Task<(string? Id, bool Queried)> AccountIdAsync(PeopleOf of, CrmSchema schema, CancellationToken cancellationToken)
+    internal static IEnumerable<string> DomainsOf(string? email)
     {
-        var known = of.AccountId ?? (of.Object == CrmObject.Account ? of.RecordId : null);
-        if (known is not null)
+        var at = email?.LastIndexOf('@') ?? -1;
+        if (at < 0)
         {
-            return (SalesforceIds.TryCanonical(known, out var id) ? id : null, false);
+            yield break;
         }
 
-        if (!SalesforceIds.TryCanonical(of.RecordId, out var opportunityId))
+        var host = email![(at + 1)..].Trim().ToLowerInvariant();
+        while (host.Length > 0)
         {
-            return (null, false);
+            yield return host;
+            var dot = host.IndexOf('.', StringComparison.Ordinal);
+            host = dot < 0 ? string.Empty : host[(dot + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// Contacts: each record's account (given, the account itself, or the opportunity's read in one <c>IN</c> query for
+    /// all the opportunities whose account the caller did not know), then the Contacts of all those accounts, given back
+    /// to every record of their <c>AccountId</c>. Returns the number of queries sent.
+    /// </summary>
+    private async Task<int> ReadContactsAsync(IReadOnlyList<PeopleOf> records, CrmSchema schema, Dictionary<string, SortedSet<string>> people, CancellationToken cancellationToken)
+    {
+        var queryCount = 0;
+        var recordsOfAccount = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var unknownAccount = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var of in records)
+        {
+            var known = of.AccountId ?? (of.Object == CrmObject.Account ? of.RecordId : null);
+            if (known is not null && SalesforceIds.TryCanonical(known, out var accountId))
+            {
+                Add(recordsOfAccount, accountId, of.RecordId);
+            }
+            else if (known is null && SalesforceIds.TryCanonical(of.RecordId, out var opportunityId))
+            {
+                Add(unknownAccount, opportunityId, of.RecordId);
+            }
+            else
+            {
+                SalesforceLog.PeopleOfNone(logger, of.Object.ToString(), of.RecordId, "no Salesforce account id");
+            }
         }
 
-        var accountField = schema.OpportunityFields.GetValueOrDefault("account") ?? "AccountId";
-        var rows = await queries.QueryAsync(Soql.AccountOfOpportunity(accountField, opportunityId), _batchSize, r => SalesforceRecordReader.Read(r, "SystemModstamp"), cancellationToken)
-            .ConfigureAwait(false);
-        var account = rows.Count > 0 ? rows[0][accountField] : null;
-        return (account is not null && SalesforceIds.TryCanonical(account, out var accountId) ? accountId : null, true);
+        if (unknownAccount.Count > 0)
+        {
+            var accountField = schema.OpportunityFields.GetValueOrDefault("account") ?? "AccountId";
+            var accountOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var chunk in SalesforceReader.ChunkForUrl(Soql.AccountsOfOpportunities(accountField, []), unknownAccount.Keys.Order(StringComparer.Ordinal)))
+            {
+                var rows = await queries.QueryAsync(Soql.AccountsOfOpportunities(accountField, chunk), _batchSize, r => SalesforceRecordReader.Read(r, NoModifiedField), cancellationToken)
+                    .ConfigureAwait(false);
+                queryCount++;
+                foreach (var row in rows)
+                {
+                    if (row[accountField] is { } account && SalesforceIds.TryCanonical(account, out var accountId) && SalesforceIds.TryCanonical(row.Id, out var opportunityId))
+                    {
+                        accountOf[opportunityId] = accountId;
+                    }
+                }
+            }
+
+            foreach (var (opportunityId, recordIds) in unknownAccount)
+            {
+                if (accountOf.TryGetValue(opportunityId, out var accountId))
+                {
+                    foreach (var recordId in recordIds)
+                    {
+                        Add(recordsOfAccount, accountId, recordId);
+                    }
+                }
+                else
+                {
+                    foreach (var recordId in recordIds)
+                    {
+                        SalesforceLog.PeopleOfNone(logger, nameof(CrmObject.Opportunity), recordId, "the opportunity has no account, or Salesforce no longer has it");
+                    }
+                }
+            }
+        }
+
+        var personObject = schema.PersonObjectName;
+        foreach (var chunk in SalesforceReader.ChunkForUrl(Soql.ContactsOfAccounts(personObject, []), recordsOfAccount.Keys.Order(StringComparer.Ordinal)))
+        {
+            var contacts = await queries.QueryAsync(Soql.ContactsOfAccounts(personObject, chunk), _batchSize, r => SalesforceRecordReader.Read(r, NoModifiedField), cancellationToken)
+                .ConfigureAwait(false);
+            queryCount++;
+            foreach (var contact in contacts)
+            {
+                if (contact[Soql.ContactAccountField] is { } account
+                    && SalesforceIds.TryCanonical(account, out var accountId)
+                    && recordsOfAccount.TryGetValue(accountId, out var recordIds))
+                {
+                    foreach (var recordId in recordIds)
+                    {
+                        people[recordId].Add(contact.Id);
+                    }
+                }
+            }
+        }
+
+        return queryCount;
+    }
+
+    /// <summary>
+    /// Leads: one query per URL's worth of the union of every record's domains; each Lead is given to every record one
+    /// of whose domains its email is at, or under. Returns the number of queries sent.
+    /// </summary>
+    private async Task<int> ReadLeadsAsync(IReadOnlyList<PeopleOf> records, CrmSchema schema, Dictionary<string, SortedSet<string>> people, CancellationToken cancellationToken)
+    {
+        var recordsOfDomain = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var of in records)
+        {
+            var domains = of.Domains.Select(d => d.Trim().ToLowerInvariant()).Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (domains.Count == 0)
+            {
+                SalesforceLog.PeopleOfNone(logger, of.Object.ToString(), of.RecordId, "the account has no domain");
+            }
+
+            foreach (var domain in domains)
+            {
+                Add(recordsOfDomain, domain, of.RecordId);
+            }
+        }
+
+        var personObject = schema.PersonObjectName;
+        var emailField = schema.PersonFields.GetValueOrDefault("email") ?? "Email";
+        var queryCount = 0;
+        foreach (var chunk in ChunkDomains(personObject, emailField, recordsOfDomain.Keys.Order(StringComparer.Ordinal)))
+        {
+            var leads = await queries.QueryAsync(Soql.LeadsAtDomains(personObject, emailField, chunk), _batchSize, r => SalesforceRecordReader.Read(r, NoModifiedField), cancellationToken)
+                .ConfigureAwait(false);
+            queryCount++;
+            foreach (var lead in leads)
+            {
+                // The query's LIKE is a superset (it also takes text that is no email); the domain walk is the match.
+                foreach (var domain in DomainsOf(lead[emailField]))
+                {
+                    foreach (var recordId in recordsOfDomain.GetValueOrDefault(domain) ?? [])
+                    {
+                        people[recordId].Add(lead.Id);
+                    }
+                }
+            }
+        }
+
+        return queryCount;
+    }
+
+    private static void Add(Dictionary<string, List<string>> map, string key, string recordId)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        if (!list.Contains(recordId, StringComparer.Ordinal))
+        {
+            list.Add(recordId);
+        }
     }
 }

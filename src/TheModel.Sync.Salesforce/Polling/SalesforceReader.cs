@@ -167,7 +167,7 @@ internal sealed class SalesforceReader(
     /// Splits ids so that each <c>IN</c> query's URL stays under <see cref="MaxQueryUrlLength"/>; <paramref name="fixedText"/>
     /// is the query with an empty id list.
     /// </summary>
-    private static IEnumerable<List<string>> ChunkForUrl(string fixedText, IEnumerable<string> ids)
+    internal static IEnumerable<List<string>> ChunkForUrl(string fixedText, IEnumerable<string> ids)
     {
         var budget = MaxQueryUrlLength - UrlOverhead - Uri.EscapeDataString(fixedText).Length;
         var chunk = new List<string>();

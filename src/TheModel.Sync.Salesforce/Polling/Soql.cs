@@ -13,6 +13,9 @@ internal static partial class Soql
     public const string Users = "SELECT Id, Name, Email, IsActive FROM User";
     public const string Queues = "SELECT Id, Name FROM Group WHERE Type = 'Queue'";
 
+    /// <summary>The standard lookup from a Contact to its Account.</summary>
+    public const string ContactAccountField = "AccountId";
+
     /// <summary>
     /// Records after <paramref name="since"/> and before <paramref name="before"/>, in (modified, id) order. With an id
     /// the tie at the watermark's instant is broken by id, so a page boundary inside a run of equal timestamps neither
@@ -48,13 +51,7 @@ internal static partial class Soql
     public static string ById(string select, IEnumerable<string> ids)
     {
         var text = new StringBuilder(select).Append(" WHERE Id IN (");
-        var first = true;
-        foreach (var id in ids)
-        {
-            text.Append(first ? "'" : ",'").Append(id).Append('\'');
-            first = false;
-        }
-
+        AppendIds(text, ids);
         return text.Append(')').ToString();
     }
 
@@ -66,13 +63,7 @@ internal static partial class Soql
     {
         CheckName(ownerField, "field");
         var text = new StringBuilder(select).Append(" WHERE ").Append(ownerField).Append(" IN (");
-        var firstId = true;
-        foreach (var id in ownerIds)
-        {
-            text.Append(firstId ? "'" : ",'").Append(id).Append('\'');
-            firstId = false;
-        }
-
+        AppendIds(text, ownerIds);
         text.Append(')');
         if (stages is not null)
         {
@@ -101,25 +92,32 @@ internal static partial class Soql
     public static string EndsWithPattern(string suffix) => Literal(suffix, prefix: "%", likeWildcards: true);
 
     /// <summary>
-    /// <c>SELECT Id FROM Contact WHERE AccountId = '…' ORDER BY Id</c>: the Contacts of one account (an id already
-    /// checked as a Salesforce id).
+    /// <c>SELECT Id, AccountId FROM Contact WHERE AccountId IN ('…','…') ORDER BY Id</c>: the Contacts of the accounts
+    /// (ids already checked as Salesforce ids), each with its account so that it can be given back to it.
     /// </summary>
-    public static string ContactsOfAccount(string personObject, string accountId) =>
-        $"{Select(["Id"], personObject)} WHERE AccountId = '{accountId}' ORDER BY Id";
-
-    /// <summary><c>SELECT AccountId FROM Opportunity WHERE Id = '…'</c>, with the schema's account field.</summary>
-    public static string AccountOfOpportunity(string accountField, string opportunityId) =>
-        $"{Select(["Id", accountField], "Opportunity")} WHERE Id = '{opportunityId}'";
+    public static string ContactsOfAccounts(string personObject, IEnumerable<string> accountIds)
+    {
+        var text = new StringBuilder(Select(["Id", ContactAccountField], personObject)).Append(" WHERE ").Append(ContactAccountField).Append(" IN (");
+        AppendIds(text, accountIds);
+        return text.Append(") ORDER BY Id").ToString();
+    }
 
     /// <summary>
-    /// <c>SELECT Id FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' …) ORDER BY Id</c>:
-    /// the unconverted Leads whose email is at one of the domains or a subdomain of one. A bare <c>%acme.com</c> would
-    /// also take <c>notacme.com</c>; ending on <c>@</c> or <c>.</c> and the domain is the whole-label match.
+    /// <c>SELECT Id, AccountId FROM Opportunity WHERE Id IN ('…','…')</c>, with the schema's account field: the account
+    /// of each opportunity (ids already checked as Salesforce ids).
+    /// </summary>
+    public static string AccountsOfOpportunities(string accountField, IEnumerable<string> opportunityIds) =>
+        ById(Select(["Id", accountField], "Opportunity"), opportunityIds);
+
+    /// <summary>
+    /// <c>SELECT Id, Email FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' …) ORDER BY Id</c>:
+    /// the unconverted Leads whose email is at one of the domains or a subdomain of one, with the email so that each can
+    /// be given to the records of its domain. A bare <c>%acme.com</c> would also take <c>notacme.com</c>; ending on
+    /// <c>@</c> or <c>.</c> and the domain is the whole-label match.
     /// </summary>
     public static string LeadsAtDomains(string personObject, string emailField, IEnumerable<string> domains)
     {
-        CheckName(emailField, "field");
-        var text = new StringBuilder(Select(["Id"], personObject)).Append(" WHERE IsConverted = false AND (");
+        var text = new StringBuilder(Select(["Id", emailField], personObject)).Append(" WHERE IsConverted = false AND (");
         var first = true;
         foreach (var domain in domains)
         {
@@ -133,6 +131,16 @@ internal static partial class Soql
     /// <summary>One domain's part of <see cref="LeadsAtDomains"/>, also what it costs in the query.</summary>
     public static string DomainCondition(string emailField, string domain) =>
         $"{emailField} LIKE {EndsWithPattern("@" + domain)} OR {emailField} LIKE {EndsWithPattern("." + domain)}";
+
+    private static void AppendIds(StringBuilder text, IEnumerable<string> ids)
+    {
+        var first = true;
+        foreach (var id in ids)
+        {
+            text.Append(first ? "'" : ",'").Append(id).Append('\'');
+            first = false;
+        }
+    }
 
     private static string Literal(string value, string prefix, bool likeWildcards)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using TheModel.Sync.Application.Crm;
 using TheModel.Sync.Simulators.HubSpot;
 
@@ -11,10 +12,9 @@ namespace TheModel.Sync.HubSpot.Tests.AgainstSimulator;
 /// </remarks>
 public sealed class AssociationsAgainstSimulatorTests
 {
-    private const string DealContacts = "GET /crm/v4/objects/deals/{fromId}/associations/contacts";
-    private const string DealCompanyList = "GET /crm/v4/objects/deals/{fromId}/associations/companies";
-    private const string CompanyContacts = "GET /crm/v4/objects/companies/{fromId}/associations/contacts";
+    private const string DealContactsBatch = "POST /crm/v4/associations/deals/contacts/batch/read";
     private const string DealCompaniesBatch = "POST /crm/v4/associations/deals/companies/batch/read";
+    private const string CompanyContactsBatch = "POST /crm/v4/associations/companies/contacts/batch/read";
 
     [Fact]
     public async Task ReadPeopleOfAsync_DealWithTwoContactsAndACompanyWithThree_ReturnsTheFourOnceInIdOrder()
@@ -35,11 +35,10 @@ public sealed class AssociationsAgainstSimulatorTests
         var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(new PeopleOf(CrmObject.Opportunity, deal, company, ["acme.example"]), ct));
 
         Assert.Equal([contacts[0], contacts[1], contacts[2], contacts[3]], people);
-        Assert.Equal(1, host.Calls(DealContacts));
-        Assert.Equal(1, host.Calls(DealCompanyList));
-        Assert.Equal(1, host.Calls(CompanyContacts));
+        Assert.Equal(1, host.Calls(DealContactsBatch));
+        Assert.Equal(1, host.Calls(DealCompaniesBatch));
+        Assert.Equal(1, host.Calls(CompanyContactsBatch));
         Assert.Equal(3, host.TotalCalls);
-        Assert.All(sim.Requests, r => Assert.Equal("?limit=500", r.QueryString));
         Assert.All(sim.Requests, r => Assert.Equal(200, r.Status));
     }
 
@@ -62,7 +61,8 @@ public sealed class AssociationsAgainstSimulatorTests
         var people = await host.RunAsync((cr, ct) => cr.ReadPeopleOfAsync(new PeopleOf(CrmObject.Opportunity, deal, former, []), ct));
 
         Assert.Equal([a, b, c], people);
-        Assert.Equal(3, host.Calls(CompanyContacts));
+        Assert.Equal(1, host.Calls(CompanyContactsBatch));
+        Assert.Equal(3, Inputs(sim.Requests[^1]).Count);
     }
 
     [Fact]
@@ -80,9 +80,11 @@ public sealed class AssociationsAgainstSimulatorTests
         var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(new PeopleOf(CrmObject.Account, company, company, ["big.example"]), ct));
 
         Assert.Equal(contacts, people);
-        Assert.Equal(2, host.Calls(CompanyContacts));
+        Assert.Equal(2, host.Calls(CompanyContactsBatch));
         Assert.Equal(2, host.TotalCalls);
-        Assert.StartsWith("?limit=500&after=", sim.Requests[^1].QueryString, StringComparison.Ordinal);
+        var next = Assert.Single(Inputs(sim.Requests[^1]));
+        Assert.Equal(company, (string?)next["id"]);
+        Assert.NotNull((string?)next["after"]);
     }
 
     [Fact]
@@ -99,7 +101,123 @@ public sealed class AssociationsAgainstSimulatorTests
         Assert.Empty(gone);
         Assert.Empty(foreign);
         Assert.Equal(2, host.TotalCalls);
+        Assert.All(sim.Requests, r => Assert.Equal(207, r.Status));
         Assert.Equal(3, host.Logs.Messages(4117).Count);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_HundredFiftyLostDeals_SixBatchReadsAndEachDealGetsItsOwnContacts()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var sim = host.Simulator;
+        var asks = new List<PeopleOf>();
+        var expected = new Dictionary<string, IReadOnlyList<string>>();
+        var extra = Company(sim, "Former");
+        var extraContact = Contact(sim, "x@former.example");
+        sim.Associate("companies", extra, "contacts", extraContact, HubSpotAssociationTypes.CompanyToContact);
+        for (var i = 0; i < 150; i++)
+        {
+            var deal = Deal(sim, $"Stale {i}");
+            var company = Company(sim, $"Co{i}");
+            var (own, colleague, shared) = (Contact(sim, $"own{i}@co.example"), Contact(sim, $"colleague{i}@co.example"), Contact(sim, $"shared{i}@co.example"));
+            sim.Associate("deals", deal, "companies", company, HubSpotAssociationTypes.DealToCompany);
+            sim.Associate("deals", deal, "contacts", own, HubSpotAssociationTypes.DealToContact);
+            sim.Associate("deals", deal, "contacts", shared, HubSpotAssociationTypes.DealToContact);
+            sim.Associate("companies", company, "contacts", shared, HubSpotAssociationTypes.CompanyToContact);
+            sim.Associate("companies", company, "contacts", colleague, HubSpotAssociationTypes.CompanyToContact);
+
+            // The first deal's account as the caller knows it is a company the deal no longer lists: read as well.
+            asks.Add(new PeopleOf(CrmObject.Opportunity, deal, i == 0 ? extra : company, []));
+            expected[deal] = i == 0 ? [extraContact, own, colleague, shared] : [own, colleague, shared];
+        }
+
+        var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(asks, ct));
+
+        Assert.Equal(expected, people);
+        Assert.Equal(2, host.Calls(DealContactsBatch));
+        Assert.Equal(2, host.Calls(DealCompaniesBatch));
+        Assert.Equal(2, host.Calls(CompanyContactsBatch));
+        Assert.Equal(6, host.TotalCalls);
+        Assert.All(sim.Requests, r => Assert.Equal(200, r.Status));
+        Assert.Equal([100, 50, 100, 50, 100, 51], sim.Requests.Select(r => Inputs(r).Count));
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_MixedDealsCompaniesAndUnknownIds_EveryRecordAnsweredInFourCalls()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var sim = host.Simulator;
+        var (sold, big, empty) = (Company(sim, "Sold"), Company(sim, "Big"), Company(sim, "Empty"));
+        var buyer = Contact(sim, "buyer@sold.example");
+        var colleague = Contact(sim, "colleague@sold.example");
+        sim.Associate("companies", sold, "contacts", colleague, HubSpotAssociationTypes.CompanyToContact);
+        var bigContacts = Enumerable.Range(0, 520).Select(i => Contact(sim, $"p{i}@big.example")).ToList();
+        foreach (var contact in bigContacts)
+        {
+            sim.Associate("companies", big, "contacts", contact, HubSpotAssociationTypes.CompanyToContact);
+        }
+
+        var lost = Deal(sim, "Lost");
+        sim.Associate("deals", lost, "contacts", buyer, HubSpotAssociationTypes.DealToContact);
+        sim.Associate("deals", lost, "companies", sold, HubSpotAssociationTypes.DealToCompany);
+        var lonely = Deal(sim, "No associations");
+        var deleted = Deal(sim, "Deleted");
+        sim.Archive("deals", deleted);
+        var asks = new List<PeopleOf>
+        {
+            new(CrmObject.Opportunity, lost, null, []),
+            new(CrmObject.Opportunity, lonely, null, []),
+            new(CrmObject.Opportunity, deleted, null, []),
+            new(CrmObject.Account, big, big, []),
+            new(CrmObject.Account, empty, empty, []),
+            new(CrmObject.Account, "001000000000001AAA", null, []),
+            new(CrmObject.Account, sold, sold, []),
+        };
+
+        var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(asks, ct));
+
+        var expected = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [lost] = [buyer, colleague],
+            [lonely] = [],
+            [deleted] = [],
+            [big] = bigContacts,
+            [empty] = [],
+            ["001000000000001AAA"] = [],
+            [sold] = [colleague],
+        };
+        Assert.Equal(expected, people);
+        Assert.Equal(1, host.Calls(DealContactsBatch));
+        Assert.Equal(1, host.Calls(DealCompaniesBatch));
+        Assert.Equal(2, host.Calls(CompanyContactsBatch));
+        Assert.Equal(4, host.TotalCalls);
+        var next = Assert.Single(Inputs(sim.Requests[^1]));
+        Assert.Equal(big, (string?)next["id"]);
+        Assert.Empty(host.Logs.Messages(4106));
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_NoRecords_MakesNoCall()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+
+        var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(new List<PeopleOf>(), ct));
+
+        Assert.Empty(people);
+        Assert.Equal(0, host.TotalCalls);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_ATaskAmongTheRecords_ThrowsNamingItBeforeAnyCall()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var deal = Deal(host.Simulator, "Lost");
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => host.RunAsync((c, ct) => c.ReadPeopleOfAsync([new PeopleOf(CrmObject.Opportunity, deal, null, []), new PeopleOf(CrmObject.Task, "77", null, [])], ct)));
+
+        Assert.Contains("Task", e.Message, StringComparison.Ordinal);
+        Assert.Contains("77", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, host.TotalCalls);
     }
 
     [Fact]
@@ -146,6 +264,9 @@ public sealed class AssociationsAgainstSimulatorTests
         Assert.Equal((deals.Count + 99) / 100, host.Calls(DealCompaniesBatch));
         Assert.All(host.Simulator.Requests, r => Assert.DoesNotContain(CrmSchema.HubSpotDealCompanyField, r.QueryString + r.Body, StringComparison.Ordinal));
     }
+
+    private static List<JsonObject> Inputs(HubSpotLoggedRequest request) =>
+        [.. JsonNode.Parse(request.Body)!["inputs"]!.AsArray().Select(i => i!.AsObject())];
 
     private static string Contact(HubSpotSimulator sim, string email) =>
         sim.Create("contacts", new Dictionary<string, string?> { ["email"] = email });

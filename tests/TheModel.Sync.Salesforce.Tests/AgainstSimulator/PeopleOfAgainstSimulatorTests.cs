@@ -103,7 +103,7 @@ public sealed class PeopleOfAgainstSimulatorTests
         var people = await h.Connector.ReadPeopleOfAsync(new PeopleOf(CrmObject.Account, acme[..15], null, ["acme.com"]), CancellationToken.None);
 
         Assert.Equal(expected, people);
-        Assert.EndsWith($"FROM Contact WHERE AccountId = '{acme}' ORDER BY Id", Soql(Assert.Single(Queries(h))), StringComparison.Ordinal);
+        Assert.EndsWith($"FROM Contact WHERE AccountId IN ('{acme}') ORDER BY Id", Soql(Assert.Single(Queries(h))), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public sealed class PeopleOfAgainstSimulatorTests
         Assert.Equal([contact], people);
         var queries = Queries(h).Select(Soql).ToList();
         Assert.Equal(2, queries.Count);
-        Assert.EndsWith($"SELECT Id, AccountId FROM Opportunity WHERE Id = '{opportunity}'", queries[0], StringComparison.Ordinal);
-        Assert.EndsWith($"FROM Contact WHERE AccountId = '{acme}' ORDER BY Id", queries[1], StringComparison.Ordinal);
+        Assert.EndsWith($"SELECT Id, AccountId FROM Opportunity WHERE Id IN ('{opportunity}')", queries[0], StringComparison.Ordinal);
+        Assert.EndsWith($"SELECT Id, AccountId FROM Contact WHERE AccountId IN ('{acme}') ORDER BY Id", queries[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,6 +147,161 @@ public sealed class PeopleOfAgainstSimulatorTests
         Assert.Empty(people);
         Assert.Empty(fromOpportunity);
         Assert.Equal(0, h.DataCalls);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_FiftyOpportunitiesOnTwentyAccounts_OneLeadQueryGivesEachItsDomainsLeads()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        var leadsOfAccount = new List<List<string>>();
+        for (var a = 0; a < 20; a++)
+        {
+            var domain = string.Create(CultureInfo.InvariantCulture, $"acct{a}.example");
+            leadsOfAccount.Add([Lead(h, $"buyer@{domain}"), Lead(h, $"ops@eu.{domain.ToUpperInvariant()}")]);
+            Lead(h, $"lookalike@not{domain}");
+            Lead(h, $"{domain}@elsewhere.example");
+            Lead(h, $"spoof@{domain}.evil.example");
+        }
+
+        // Two accounts share a group domain: its Lead belongs to both.
+        var group = Lead(h, "cfo@group.example");
+        var accounts = Enumerable.Range(0, 20).Select(a => Account(h, $"Acct{a}")).ToList();
+        var asks = new List<PeopleOf>();
+        var expected = new Dictionary<string, IReadOnlyList<string>>();
+        for (var o = 0; o < 50; o++)
+        {
+            var a = o % 20;
+            List<string> domains = [string.Create(CultureInfo.InvariantCulture, $"ACCT{a}.example ")];
+            var leads = new List<string>(leadsOfAccount[a]);
+            if (a is 3 or 4)
+            {
+                domains.Add("group.example");
+                leads.Add(group);
+            }
+
+            var opportunity = Opportunity(h, accounts[a]);
+            asks.Add(new PeopleOf(CrmObject.Opportunity, opportunity, accounts[a], domains));
+            expected[opportunity] = [.. leads.Order(StringComparer.Ordinal)];
+        }
+
+        var people = await h.Connector.ReadPeopleOfAsync(asks, CancellationToken.None);
+
+        Assert.Equal(expected, people);
+        var query = Assert.Single(Queries(h));
+        Assert.Equal(1, h.DataCalls);
+        Assert.StartsWith("SELECT Id, Email FROM Lead WHERE IsConverted = false AND (", Soql(query)[(Soql(query).IndexOf("q=", StringComparison.Ordinal) + 2)..], StringComparison.Ordinal);
+        Assert.Equal(21, Soql(query).Split(" LIKE '%@").Length - 1);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_ContactsOfSeveralAccounts_OneQueryGivesEachAccountItsOwn()
+    {
+        await using var h = await SimulatorHarness.StartAsync(schemas: ContactSchemas.Instance);
+        var accounts = Enumerable.Range(0, 6).Select(a => Account(h, $"Acct{a}")).ToList();
+        var expected = new Dictionary<string, IReadOnlyList<string>>();
+        for (var a = 0; a < accounts.Count; a++)
+        {
+            var contacts = Enumerable.Range(0, a).Select(c => Contact(h, accounts[a], $"c{c}@acct{a}.example")).ToList();
+            expected[accounts[a]] = [.. contacts.Order(StringComparer.Ordinal)];
+        }
+
+        Contact(h, null, "loner@acct1.example");
+        Contact(h, Account(h, "Not asked"), "other@acct1.example");
+
+        var people = await h.Connector.ReadPeopleOfAsync([.. accounts.Select(a => new PeopleOf(CrmObject.Account, a, a, []))], CancellationToken.None);
+
+        Assert.Equal(expected, people);
+        var query = Soql(Assert.Single(Queries(h)));
+        Assert.EndsWith($"SELECT Id, AccountId FROM Contact WHERE AccountId IN ({string.Join(',', accounts.Select(a => $"'{a}'"))}) ORDER BY Id", query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_ContactsOfAMixedList_OneOpportunityLookupAndOneContactQuery()
+    {
+        await using var h = await SimulatorHarness.StartAsync(schemas: ContactSchemas.Instance);
+        var (acme, globex, initech) = (Account(h, "Acme"), Account(h, "Globex"), Account(h, "Initech"));
+        var acmeContacts = new[] { Contact(h, acme, "a1@acme.com"), Contact(h, acme, "a2@acme.com") }.Order(StringComparer.Ordinal).ToList();
+        var globexContact = Contact(h, globex, "g@globex.com");
+        var initechContact = Contact(h, initech, "i@initech.com");
+        var (knownAccount, lookedUp, sameAccount, noAccount) = (Opportunity(h, acme), Opportunity(h, globex), Opportunity(h, globex), Opportunity(h, null));
+        var asks = new List<PeopleOf>
+        {
+            new(CrmObject.Opportunity, knownAccount, acme[..15], ["acme.com"]),
+            new(CrmObject.Opportunity, lookedUp, null, []),
+            new(CrmObject.Opportunity, sameAccount[..15], null, []),
+            new(CrmObject.Opportunity, noAccount, null, []),
+            new(CrmObject.Opportunity, "not-an-id", null, []),
+            new(CrmObject.Account, initech, null, []),
+            new(CrmObject.Account, acme, acme, []),
+        };
+
+        var people = await h.Connector.ReadPeopleOfAsync(asks, CancellationToken.None);
+
+        var expected = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [knownAccount] = acmeContacts,
+            [lookedUp] = [globexContact],
+            [sameAccount[..15]] = [globexContact],
+            [noAccount] = [],
+            ["not-an-id"] = [],
+            [initech] = [initechContact],
+            [acme] = acmeContacts,
+        };
+        Assert.Equal(expected, people);
+        var queries = Queries(h).Select(Soql).ToList();
+        Assert.Equal(2, queries.Count);
+        Assert.EndsWith($"SELECT Id, AccountId FROM Opportunity WHERE Id IN ({string.Join(',', new[] { lookedUp, sameAccount, noAccount }.Order(StringComparer.Ordinal).Select(o => $"'{o}'"))})", queries[0], StringComparison.Ordinal);
+        Assert.EndsWith($"FROM Contact WHERE AccountId IN ({string.Join(',', new[] { acme, globex, initech }.Order(StringComparer.Ordinal).Select(a => $"'{a}'"))}) ORDER BY Id", queries[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_LeadsOfAMixedList_OneQueryAndEmptyListsForRecordsWithoutDomains()
+    {
+        await using var h = await SimulatorHarness.StartAsync();
+        var acmeLead = Lead(h, "buyer@acme.com");
+        var initechLead = Lead(h, "it@hq.initech.com");
+        var account = Account(h, "Acme");
+        var (withDomain, withoutDomain) = (Opportunity(h, account), Opportunity(h, null));
+        var initech = Account(h, "Initech");
+
+        var people = await h.Connector.ReadPeopleOfAsync(
+            [
+                new PeopleOf(CrmObject.Opportunity, withDomain, account, ["acme.com"]),
+                new PeopleOf(CrmObject.Opportunity, withoutDomain, null, []),
+                new PeopleOf(CrmObject.Account, initech, initech, ["initech.com"]),
+                new PeopleOf(CrmObject.Account, account, account, ["acme.com", "initech.com"]),
+            ],
+            CancellationToken.None);
+
+        var expected = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [withDomain] = [acmeLead],
+            [withoutDomain] = [],
+            [initech] = [initechLead],
+            [account] = [.. new[] { acmeLead, initechLead }.Order(StringComparer.Ordinal)],
+        };
+        Assert.Equal(expected, people);
+        Assert.Single(Queries(h));
+    }
+
+    [Fact]
+    public async Task ReadPeopleOfAsync_ContactsOfSevenHundredAccounts_SplitIntoTwoQueriesUnderTheUrlLimit()
+    {
+        await using var h = await SimulatorHarness.StartAsync(schemas: ContactSchemas.Instance);
+        var accounts = Enumerable.Range(0, 700).Select(a => Account(h, string.Create(CultureInfo.InvariantCulture, $"Acct{a}"))).ToList();
+        var sorted = accounts.Order(StringComparer.Ordinal).ToList();
+        var first = Contact(h, sorted[0], "first@one.example");
+        var last = Contact(h, sorted[^1], "last@two.example");
+
+        var people = await h.Connector.ReadPeopleOfAsync([.. accounts.Select(a => new PeopleOf(CrmObject.Account, a, a, []))], CancellationToken.None);
+
+        Assert.Equal(700, people.Count);
+        Assert.Equal([first], people[sorted[0]]);
+        Assert.Equal([last], people[sorted[^1]]);
+        Assert.Equal(698, people.Values.Count(p => p.Count == 0));
+        var queries = Queries(h);
+        Assert.Equal(2, queries.Count);
+        Assert.All(queries, q => Assert.True(q.Path.Length < 16_000, $"a query URL of {q.Path.Length} characters"));
     }
 
     private static string Lead(SimulatorHarness h, string email, bool converted = false)

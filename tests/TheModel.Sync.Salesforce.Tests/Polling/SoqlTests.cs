@@ -66,13 +66,26 @@ public sealed class SoqlTests
     [Fact]
     public void LeadsAtDomains_TwoDomains_MatchesEachAtTheAtSignOrASubdomainOnly() =>
         Assert.Equal(
-            "SELECT Id FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' OR Email LIKE '%@b\\_c.example' OR Email LIKE '%.b\\_c.example') ORDER BY Id",
+            "SELECT Id, Email FROM Lead WHERE IsConverted = false AND (Email LIKE '%@acme.com' OR Email LIKE '%.acme.com' OR Email LIKE '%@b\\_c.example' OR Email LIKE '%.b\\_c.example') ORDER BY Id",
             Soql.LeadsAtDomains("Lead", "Email", ["acme.com", "b_c.example"]));
 
     [Fact]
-    public void ContactsOfAccountAndAccountOfOpportunity_AreExact()
+    public void ContactsOfAccountsAndAccountsOfOpportunities_AreExact()
     {
-        Assert.Equal("SELECT Id FROM Contact WHERE AccountId = '001000000000001AAA' ORDER BY Id", Soql.ContactsOfAccount("Contact", "001000000000001AAA"));
-        Assert.Equal("SELECT Id, AccountId FROM Opportunity WHERE Id = '006000000000001AAA'", Soql.AccountOfOpportunity("AccountId", "006000000000001AAA"));
+        Assert.Equal(
+            "SELECT Id, AccountId FROM Contact WHERE AccountId IN ('001000000000001AAA','001000000000002AAA') ORDER BY Id",
+            Soql.ContactsOfAccounts("Contact", ["001000000000001AAA", "001000000000002AAA"]));
+        Assert.Equal(
+            "SELECT Id, Account__c FROM Opportunity WHERE Id IN ('006000000000001AAA')",
+            Soql.AccountsOfOpportunities("Account__c", ["006000000000001AAA"]));
     }
+
+    [Theory]
+    [InlineData("ann@Sub.Acme.COM", "sub.acme.com|acme.com|com")]
+    [InlineData("acme.com@other.example", "other.example|example")]
+    [InlineData("odd@x@acme.com", "acme.com|com")]
+    [InlineData("no-at-sign.acme.com", "")]
+    [InlineData(null, "")]
+    public void DomainsOf_Email_IsTheHostAndItsParentsLowerCase(string? email, string expected) =>
+        Assert.Equal(expected, string.Join('|', SalesforcePeopleReader.DomainsOf(email)));
 }
