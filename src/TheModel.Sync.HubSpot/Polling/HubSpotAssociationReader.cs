@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using TheModel.Sync.Application.Crm;
@@ -11,10 +12,21 @@ namespace TheModel.Sync.HubSpot.Polling;
 /// the company each deal belongs to. HubSpot has no account property on a deal; the association is the link. Every
 /// call goes through the same budget handler as the rest of the connector.
 /// </summary>
-internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrmSchemaSource schemas, ILogger<HubSpotAssociationReader> logger)
+internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrmSchemaSource schemas, TimeProvider time, ILogger<HubSpotAssociationReader> logger)
 {
     /// <summary>Inputs per association batch read: the connector's batch size, although the v4 endpoint may take more.</summary>
     public const int BatchSize = 100;
+
+    /// <summary>
+    /// How long a deal's companies, as just read, answer for it. A lost deal's event reads the deal (its company with
+    /// it) and then looks up its people (its companies again) within milliseconds: the second read is one call per
+    /// batch of lost deals for nothing.
+    /// </summary>
+    internal static readonly TimeSpan RecentCompaniesFor = TimeSpan.FromSeconds(10);
+
+    private const int RecentCompaniesCap = 10_000;
+
+    private readonly ConcurrentDictionary<string, (List<AssociatedRecord> Companies, DateTimeOffset ReadAt)> _recentCompanies = new(StringComparer.Ordinal);
 
     /// <summary>HUBSPOT_DEFINED deal-to-company type ids (crm-api-facts.md H-6): the primary company, and any company.</summary>
     public const int PrimaryDealToCompany = 5;
@@ -45,7 +57,7 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
         var deals = schema.ObjectName(CrmObject.Opportunity);
         var dealIds = KnownIds(records.Where(r => r.Object == CrmObject.Opportunity).Select(r => r.RecordId), deals, contacts);
         var contactsOfDeals = await BatchReadAsync(deals, contacts, dealIds, cancellationToken).ConfigureAwait(false);
-        var companiesOfDeals = await BatchReadAsync(deals, Companies, dealIds, cancellationToken).ConfigureAwait(false);
+        var companiesOfDeals = await DealCompaniesAsync(deals, dealIds, cancellationToken).ConfigureAwait(false);
 
         var companiesOf = new Dictionary<PeopleOf, SortedSet<string>>(ReferenceEqualityComparer.Instance);
         foreach (var of in records)
@@ -104,7 +116,9 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
     {
         ArgumentNullException.ThrowIfNull(dealIds);
         var deals = schemas.For(CrmKind.HubSpot).ObjectName(CrmObject.Opportunity);
-        var read = await BatchReadAsync(deals, Companies, [.. dealIds.Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+        var ids = dealIds.Distinct(StringComparer.Ordinal).ToList();
+        var read = await BatchReadAsync(deals, Companies, ids, cancellationToken).ConfigureAwait(false);
+        Remember(ids, read);
         var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (dealId, companies) in read)
         {
@@ -115,6 +129,63 @@ internal sealed class HubSpotAssociationReader(IHubSpotAssociationsApi api, ICrm
         }
 
         return chosen;
+    }
+
+    /// <summary>The companies of each deal: those read in the last <see cref="RecentCompaniesFor"/>, the rest read now.</summary>
+    private async Task<Dictionary<string, List<AssociatedRecord>>> DealCompaniesAsync(string deals, List<string> dealIds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var known = new Dictionary<string, List<AssociatedRecord>>(StringComparer.Ordinal);
+        var toRead = new List<string>();
+        foreach (var id in dealIds)
+        {
+            if (_recentCompanies.TryGetValue(id, out var recent) && now - recent.ReadAt <= RecentCompaniesFor)
+            {
+                known[id] = recent.Companies;
+            }
+            else
+            {
+                toRead.Add(id);
+            }
+        }
+
+        if (toRead.Count > 0)
+        {
+            var read = await BatchReadAsync(deals, Companies, toRead, cancellationToken).ConfigureAwait(false);
+            Remember(toRead, read);
+            foreach (var (id, companies) in read)
+            {
+                known[id] = companies;
+            }
+        }
+
+        return known;
+    }
+
+    /// <summary>Keeps what a read said of each deal (no companies too), dropping the stale entries when there are many.</summary>
+    private void Remember(List<string> dealIds, Dictionary<string, List<AssociatedRecord>> read)
+    {
+        var now = time.GetUtcNow();
+        if (_recentCompanies.Count + dealIds.Count > RecentCompaniesCap)
+        {
+            foreach (var (id, entry) in _recentCompanies)
+            {
+                if (now - entry.ReadAt > RecentCompaniesFor)
+                {
+                    _recentCompanies.TryRemove(id, out _);
+                }
+            }
+        }
+
+        if (_recentCompanies.Count + dealIds.Count > RecentCompaniesCap)
+        {
+            return;
+        }
+
+        foreach (var id in dealIds)
+        {
+            _recentCompanies[id] = (read.GetValueOrDefault(id) ?? [], now);
+        }
     }
 
     /// <summary>

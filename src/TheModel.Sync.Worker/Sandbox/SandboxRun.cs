@@ -167,7 +167,7 @@ internal static class SandboxRun
 
         // The simulated org sends Outbound Messages for its person object only: lost opportunities reach the worker
         // through the opportunity poll, which must come round within a short run.
-        Default("Worker:CatalogPollInterval", "15s");
+        Default("Worker:CatalogPollInterval", "30s");
 
         using var recorder = new SandboxRecorder(options.DecisionLog);
         var logPath = Path.Combine(work, "worker.log");

@@ -17,6 +17,30 @@ public sealed class AssociationsAgainstSimulatorTests
     private const string CompanyContactsBatch = "POST /crm/v4/associations/companies/contacts/batch/read";
 
     [Fact]
+    public async Task ReadPeopleOfAsync_DealReadMomentsAgo_ItsCompaniesAreNotReadAgainUntilTheyAreStale()
+    {
+        await using var host = await SimulatorHost.StartAsync();
+        var sim = host.Simulator;
+        var contact = Contact(sim, "buyer@acme.example");
+        var deal = Deal(sim, "Lost renewal");
+        var company = Company(sim, "Acme");
+        sim.Associate("deals", deal, "companies", company, HubSpotAssociationTypes.DealToCompany);
+        sim.Associate("companies", company, "contacts", contact, HubSpotAssociationTypes.CompanyToContact);
+
+        var read = await host.RunAsync((c, ct) => c.ReadAsync(CrmObject.Opportunity, [deal], ct));
+        var people = await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(new PeopleOf(CrmObject.Opportunity, deal, company, []), ct));
+
+        Assert.Equal(company, Assert.Single(read)[CrmSchema.HubSpotDealCompanyField]);
+        Assert.Equal([contact], people);
+        Assert.Equal(1, host.Calls(DealCompaniesBatch));
+
+        // Later, the deal's companies may have changed: read again.
+        host.Time.Advance(TimeSpan.FromSeconds(11));
+        await host.RunAsync((c, ct) => c.ReadPeopleOfAsync(new PeopleOf(CrmObject.Opportunity, deal, company, []), ct));
+        Assert.Equal(2, host.Calls(DealCompaniesBatch));
+    }
+
+    [Fact]
     public async Task ReadPeopleOfAsync_DealWithTwoContactsAndACompanyWithThree_ReturnsTheFourOnceInIdOrder()
     {
         await using var host = await SimulatorHost.StartAsync();
