@@ -136,9 +136,13 @@ public sealed partial class EventProcessor
         var problems = new List<string>();
         if (!_connectors.TryGetValue(crm, out var connector))
         {
+            // The whole batch at once (one pipelined burst on Redis, not a round trip per event): a CRM left without a
+            // connector must not slow the consumer down to the store's latency.
+            var reason = $"no {crm} connector is configured";
+            await Task.WhenAll(events.Select(e => _queue.DeadLetterAsync(e, reason, cancellationToken))).ConfigureAwait(false);
             foreach (var e in events)
             {
-                await DeadLetterAsync(e, $"no {crm} connector is configured", results, cancellationToken).ConfigureAwait(false);
+                results[e.EntryId] = EventResult.DeadLettered;
             }
         }
         else

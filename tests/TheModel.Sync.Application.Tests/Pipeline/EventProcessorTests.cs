@@ -65,6 +65,25 @@ public sealed class EventProcessorTests
     }
 
     [Fact]
+    public async Task ProcessAsync_CrmWithoutConnector_DeadLettersTheWholeBatchWithTheReason()
+    {
+        var events = Enumerable.Range(0, 50)
+            .Select(i => new CrmEvent($"sf-{i}", CrmKind.Salesforce, CrmObject.Person, $"00Q{i}", "outbound.Lead", Monday10Tokyo, EventOrigin.OutboundMessage))
+            .ToList();
+        await _queue.EnqueueAsync(events, default);
+
+        var (result, _) = await RunOnceAsync();
+
+        Assert.Equal(50, result.Results.Count);
+        Assert.All(result.Results.Values, r => Assert.Equal(EventResult.DeadLettered, r));
+        var dead = await _queue.DeadLettersAsync(100, default);
+        Assert.Equal(50, dead.Count);
+        Assert.All(dead, d => Assert.Equal("no Salesforce connector is configured", d.Reason));
+        var stats = await _queue.StatsAsync(default);
+        Assert.Equal((0, 0, 50), (stats.Pending, stats.Unacknowledged, stats.DeadLetters));
+    }
+
+    [Fact]
     public async Task EnqueueAsync_SameDedupeKeyTwice_QueuesOnce()
     {
         Assert.Equal(1, await _queue.EnqueueAsync([Created("101", "evt-1")], default));
