@@ -190,12 +190,8 @@ public sealed partial class EventProcessor
         IReadOnlyDictionary<string, IReadOnlyList<string>> people;
         try
         {
-            var asks = new List<PeopleOf>(fanOuts.Count);
-            foreach (var f in fanOuts)
-            {
-                var domains = await AccountDomainsAsync(connector, context, schema, f.AccountId, f.Account, ct).ConfigureAwait(false);
-                asks.Add(new PeopleOf(f.Object, f.Record.Id, f.AccountId, domains));
-            }
+            var accounts = await AccountsAsync(connector, context, schema, fanOuts, ct).ConfigureAwait(false);
+            var asks = fanOuts.Select(f => new PeopleOf(f.Object, f.Record.Id, f.AccountId, Domains(accounts.GetValueOrDefault(f.AccountId ?? string.Empty)))).ToList();
 
             people = await connector.ReadPeopleOfAsync(asks, ct).ConfigureAwait(false);
         }
@@ -236,28 +232,53 @@ public sealed partial class EventProcessor
         }
     }
 
-    /// <summary>The account's web domain, from the account index, else read from the CRM; none when there is no account.</summary>
-    private static async Task<IReadOnlyList<string>> AccountDomainsAsync(
-        ICrmConnector connector, RoutingContext context, CrmSchema schema, string? accountId, Account? known, CancellationToken ct)
+    /// <summary>
+    /// The accounts of the records: a churned account itself, else from the account index, else read from the CRM
+    /// (in one call for all of them: an account created moments ago is not in the index until the next catalog poll).
+    /// </summary>
+    private static async Task<Dictionary<string, Account>> AccountsAsync(
+        ICrmConnector connector, RoutingContext context, CrmSchema schema, List<FanOut> fanOuts, CancellationToken ct)
     {
-        if (accountId is null)
+        var accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in fanOuts)
         {
-            return [];
-        }
-
-        var account = known ?? context.Engine.Accounts.FindById(accountId);
-        if (account is null)
-        {
-            var read = await connector.ReadAsync(CrmObject.Account, [accountId], ct).ConfigureAwait(false);
-            if (read.Count > 0 && CrmRecordMapper.TryAccount(read[0], schema, out var mapped, out _))
+            if (f.AccountId is not { } id || accounts.ContainsKey(id))
             {
-                account = mapped;
+                continue;
+            }
+
+            if ((f.Account ?? context.Engine.Accounts.FindById(id)) is { } known)
+            {
+                accounts[id] = known;
+                missing.Remove(id);
+            }
+            else
+            {
+                missing.Add(id);
             }
         }
 
-        // An account whose website is a free-mail provider (bad data) would take every person mailing from there.
-        return account is not null && AccountMatcher.DomainOf(account) is { } domain && !FreeMail.Contains(domain) ? [domain] : [];
+        if (missing.Count > 0)
+        {
+            foreach (var record in await connector.ReadAsync(CrmObject.Account, missing, ct).ConfigureAwait(false))
+            {
+                if (CrmRecordMapper.TryAccount(record, schema, out var mapped, out _))
+                {
+                    accounts[record.Id] = mapped!;
+                }
+            }
+        }
+
+        return accounts;
     }
+
+    /// <summary>
+    /// The account's web domain to find Leads by; none without an account, or when it is a free-mail provider (bad
+    /// data: it would take every person mailing from there).
+    /// </summary>
+    private static IReadOnlyList<string> Domains(Account? account) =>
+        account is not null && AccountMatcher.DomainOf(account) is { } domain && !FreeMail.Contains(domain) ? [domain] : [];
 }
 
 /// <summary>A lost opportunity or churned account whose <see cref="People"/> persons were queued for recycling.</summary>

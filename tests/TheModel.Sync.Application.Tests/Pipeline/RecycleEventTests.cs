@@ -162,6 +162,29 @@ public sealed class RecycleEventTests
     }
 
     [Fact]
+    public async Task ProcessAsync_DealsOfAccountsNotYetInTheIndex_AccountsReadInOneCallForTheirDomains()
+    {
+        var polled = new List<CrmEvent>();
+        foreach (var (deal, company, domain) in new[] { ("9201", "77", "bigco.example"), ("9202", "78", "smallco.example"), ("9203", "77", "bigco.example") })
+        {
+            _crm.Others[company] = new Dictionary<string, string?> { ["name"] = company, ["domain"] = domain, ["type"] = "Prospect" };
+            var fields = Deal(closed: true, won: false, reason: "timing", closeDate: "2026-11-29");
+            fields[CrmSchema.HubSpotDealCompanyField] = company;
+            polled.Add(new CrmEvent($"poll-{deal}", CrmKind.HubSpot, CrmObject.Opportunity, deal, "poll", Monday10Tokyo, EventOrigin.Poll, fields));
+        }
+
+        await _queue.EnqueueAsync(polled, default);
+        var reads = _crm.ReadCalls;
+
+        await RunOnceAsync();
+
+        Assert.Equal(reads + 1, _crm.ReadCalls);
+        Assert.Equal(
+            [("9201", "77", "bigco.example"), ("9202", "78", "smallco.example"), ("9203", "77", "bigco.example")],
+            _crm.PeopleOfReads.Select(r => (r.RecordId, r.AccountId, Assert.Single(r.Domains))).OrderBy(r => r.RecordId, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ProcessAsync_WonOrOpenDeal_QueuesNobody()
     {
         _crm.Others["9001"] = Deal(closed: true, won: true, reason: null, closeDate: "2026-11-29");
