@@ -13,6 +13,7 @@ public sealed class BenchOptions
         usage: dotnet run -c Release --project tests/TheModel.Sync.Benchmarks -- MODE [options]
           engine    [--people 100000] [--accounts 10000] [--seed 1] [--passes 5] [--only ours|rulesengine]
           simulate  [--people 1000000] [--accounts 100000] [--seed 1] [--keep-output] [--build]
+          json      [--people 100000] [--accounts 10000] [--seed 1] [--passes 7]
           profile   [--people 100000] [--accounts 10000] [--seed 1] [--passes 3]
           micro     [BenchmarkSwitcher arguments, e.g. --filter '*']
           writeback [--people 10000] [--faults 0.05] [--seed 7]

@@ -8,6 +8,7 @@ using TheModel.Sync.Benchmarks;
 // dotnet run -c Release --project tests/TheModel.Sync.Benchmarks -- MODE [options]
 //   engine    ours (DecisionEngine.Evaluate) against Microsoft RulesEngine on the same conditions
 //   simulate  the real `themodel-sync simulate` end to end as a child process: wall time and peak RSS
+//   json      decision JSON writing alone, on decisions evaluated once and kept: CPU per decision over passes
 //   profile   a stopwatch breakdown of where DecisionEngine.Evaluate spends its time
 //   micro     BenchmarkDotNet micro-benchmarks (arguments after `micro` go to BenchmarkSwitcher)
 //   writeback routing outcomes for N people written to both simulated CRMs: calls per person, lost, duplicated
@@ -29,6 +30,8 @@ try
             return await EngineBenchmark.RunAsync(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
         case "simulate":
             return await SimulateBenchmark.RunAsync(BenchOptions.Parse(args[1..], defaultPeople: 1_000_000, defaultAccounts: 100_000));
+        case "json":
+            return JsonBenchmark.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
         case "profile":
             return ProfileBreakdown.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
         case "writeback":
