@@ -19,65 +19,12 @@ public static class DecisionJson
         SkipValidation = true,
     };
 
-    // Names encoded once: every decision writes them, and a million decisions is a normal run.
-    private static readonly JsonEncodedText P_account = JsonEncodedText.Encode("account");
-    private static readonly JsonEncodedText P_crm = JsonEncodedText.Encode("crm");
-    private static readonly JsonEncodedText P_event = JsonEncodedText.Encode("event");
-    private static readonly JsonEncodedText P_stage_before = JsonEncodedText.Encode("stage_before");
-    private static readonly JsonEncodedText P_stage_entered_at_before = JsonEncodedText.Encode("stage_entered_at_before");
-    private static readonly JsonEncodedText P_touches = JsonEncodedText.Encode("touches");
-    private static readonly JsonEncodedText P_last_touch_at = JsonEncodedText.Encode("last_touch_at");
-    private static readonly JsonEncodedText P_created_at = JsonEncodedText.Encode("created_at");
-    private static readonly JsonEncodedText P_actions = JsonEncodedText.Encode("actions");
-    private static readonly JsonEncodedText P_applied = JsonEncodedText.Encode("applied");
-    private static readonly JsonEncodedText P_at = JsonEncodedText.Encode("at");
-    private static readonly JsonEncodedText P_because = JsonEncodedText.Encode("because");
-    private static readonly JsonEncodedText P_config = JsonEncodedText.Encode("config");
-    private static readonly JsonEncodedText P_deadline = JsonEncodedText.Encode("deadline");
-    private static readonly JsonEncodedText P_due = JsonEncodedText.Encode("due");
-    private static readonly JsonEncodedText P_engagement = JsonEncodedText.Encode("engagement");
-    private static readonly JsonEncodedText P_excluded = JsonEncodedText.Encode("excluded");
-    private static readonly JsonEncodedText P_field = JsonEncodedText.Encode("field");
-    private static readonly JsonEncodedText P_fit = JsonEncodedText.Encode("fit");
-    private static readonly JsonEncodedText P_kind = JsonEncodedText.Encode("kind");
-    private static readonly JsonEncodedText P_match = JsonEncodedText.Encode("match");
-    private static readonly JsonEncodedText P_matched_by = JsonEncodedText.Encode("matched_by");
-    private static readonly JsonEncodedText P_member = JsonEncodedText.Encode("member");
-    private static readonly JsonEncodedText P_notes = JsonEncodedText.Encode("notes");
-    private static readonly JsonEncodedText P_outcome = JsonEncodedText.Encode("outcome");
-    private static readonly JsonEncodedText P_owner = JsonEncodedText.Encode("owner");
-    private static readonly JsonEncodedText P_owner_set_at = JsonEncodedText.Encode("owner_set_at");
-    private static readonly JsonEncodedText P_person = JsonEncodedText.Encode("person");
-    private static readonly JsonEncodedText P_points = JsonEncodedText.Encode("points");
-    private static readonly JsonEncodedText P_previous_owner = JsonEncodedText.Encode("previous_owner");
-    private static readonly JsonEncodedText P_recheck_at = JsonEncodedText.Encode("recheck_at");
-    private static readonly JsonEncodedText P_recycle_reason = JsonEncodedText.Encode("recycle_reason");
-    private static readonly JsonEncodedText P_recycle_rule = JsonEncodedText.Encode("recycle_rule");
-    private static readonly JsonEncodedText P_rule = JsonEncodedText.Encode("rule");
-    private static readonly JsonEncodedText P_rules = JsonEncodedText.Encode("rules");
-    private static readonly JsonEncodedText P_score = JsonEncodedText.Encode("score");
-    private static readonly JsonEncodedText P_segment = JsonEncodedText.Encode("segment");
-    private static readonly JsonEncodedText P_sla = JsonEncodedText.Encode("sla");
-    private static readonly JsonEncodedText P_stage = JsonEncodedText.Encode("stage");
-    private static readonly JsonEncodedText P_stage_entered_at = JsonEncodedText.Encode("stage_entered_at");
-    private static readonly JsonEncodedText P_state = JsonEncodedText.Encode("state");
-    private static readonly JsonEncodedText P_subject = JsonEncodedText.Encode("subject");
-    private static readonly JsonEncodedText P_team = JsonEncodedText.Encode("team");
-    private static readonly JsonEncodedText P_trigger = JsonEncodedText.Encode("trigger");
-    private static readonly JsonEncodedText P_type = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText P_value = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText P_why = JsonEncodedText.Encode("why");
-    private static readonly JsonEncodedText V_assign = JsonEncodedText.Encode("assign");
-    private static readonly JsonEncodedText V_assigned = JsonEncodedText.Encode("assigned");
-    private static readonly JsonEncodedText V_engagement = JsonEncodedText.Encode("engagement");
-    private static readonly JsonEncodedText V_fit = JsonEncodedText.Encode("fit");
-    private static readonly JsonEncodedText V_kept = JsonEncodedText.Encode("kept");
-    private static readonly JsonEncodedText V_set = JsonEncodedText.Encode("set");
-    private static readonly JsonEncodedText V_task = JsonEncodedText.Encode("task");
-
     /// <summary>Section 14: engagement rounded to 2 decimals, halves away from zero.</summary>
     public static decimal RoundEngagement(double engagement) =>
         Math.Round((decimal)engagement, 2, MidpointRounding.AwayFromZero);
+
+    [ThreadStatic]
+    private static JsonLineBuffer? t_line;
 
     public static void Write(Utf8JsonWriter w, Decision d) => Write(w, d, null);
 
@@ -87,166 +34,225 @@ public static class DecisionJson
     /// </summary>
     public static void Write(Utf8JsonWriter w, Decision d, DecisionLogContext? context)
     {
-        w.WriteStartObject();
-        w.WriteString(P_person, d.PersonId);
+        var line = t_line ??= new JsonLineBuffer(1 << 12);
+        line.Clear();
+        Write(line, d, context);
+        w.WriteRawValue(line.WrittenSpan, skipInputValidation: true);
+    }
+
+    /// <summary>
+    /// The same object written by hand (see <see cref="JsonLineBuffer"/>), byte for byte what a
+    /// <see cref="Utf8JsonWriter"/> with <see cref="WriterOptions"/> writes; <c>simulate</c> writes its lines this way.
+    /// </summary>
+    internal static void Write(JsonLineBuffer w, Decision d, DecisionLogContext? context)
+    {
+        w.Raw("{\"person\":"u8);
+        w.String(d.PersonId);
         if (context is not null)
         {
-            w.WriteString(P_crm, context.Crm);
-            WriteNullable(w, P_event, context.Event);
-            w.WriteString(P_stage_before, context.StageBefore.Name());
-            WriteTime(w, P_stage_entered_at_before, context.StageEnteredAtBefore);
-            w.WriteNumber(P_touches, context.Touches);
-            WriteTime(w, P_last_touch_at, context.LastTouchAt);
-            WriteTime(w, P_created_at, context.CreatedAt);
+            w.Raw(",\"crm\":"u8);
+            w.String(context.Crm);
+            w.Raw(",\"event\":"u8);
+            w.String(context.Event);
+            w.Raw(",\"stage_before\":"u8);
+            w.String(context.StageBefore.Name());
+            w.Raw(",\"stage_entered_at_before\":"u8);
+            w.TimeOrNull(context.StageEnteredAtBefore);
+            w.Raw(",\"touches\":"u8);
+            w.Number(context.Touches);
+            w.Raw(",\"last_touch_at\":"u8);
+            w.TimeOrNull(context.LastTouchAt);
+            w.Raw(",\"created_at\":"u8);
+            w.TimeOrNull(context.CreatedAt);
         }
 
-        WriteTime(w, P_at, d.At);
-        w.WriteString(P_config, d.ConfigVersion);
-        w.WriteString(P_outcome, d.Outcome == DecisionOutcome.Assigned ? V_assigned : V_kept);
-        WriteNullable(w, P_owner, d.Owner.Name);
-        WriteNullable(w, P_team, d.Team?.Id);
-        WriteNullable(w, P_rule, d.Rule);
+        w.Raw(",\"at\":"u8);
+        w.Time(d.At);
+        w.Raw(",\"config\":"u8);
+        w.String(d.ConfigVersion);
+        w.Raw(d.Outcome == DecisionOutcome.Assigned ? ",\"outcome\":\"assigned\",\"owner\":"u8 : ",\"outcome\":\"kept\",\"owner\":"u8);
+        w.String(d.Owner.Name);
+        w.Raw(",\"team\":"u8);
+        w.String(d.Team?.Id);
+        w.Raw(",\"rule\":"u8);
+        w.String(d.Rule);
         if (d.Because is not null)
         {
-            w.WriteString(P_because, d.Because);
+            w.Raw(",\"because\":"u8);
+            w.String(d.Because);
         }
 
-        w.WriteString(P_stage, d.Stage.Name());
-        WriteNullable(w, P_account, d.Account?.Id);
-        WriteNullable(w, P_segment, d.Segment);
-        w.WriteNumber(P_score, d.Score);
-        w.WriteNumber(P_fit, d.Fit);
-        w.WriteNumber(P_engagement, RoundEngagement(d.Engagement));
-        WriteNullable(w, P_previous_owner, d.OwnerBefore.Name);
-        WriteTime(w, P_owner_set_at, d.OwnerSetAt);
-        WriteTime(w, P_stage_entered_at, d.StageEnteredAt);
+        w.Raw(",\"stage\":"u8);
+        w.String(d.Stage.Name());
+        w.Raw(",\"account\":"u8);
+        w.String(d.Account?.Id);
+        w.Raw(",\"segment\":"u8);
+        w.String(d.Segment);
+        w.Raw(",\"score\":"u8);
+        w.Number(d.Score);
+        w.Raw(",\"fit\":"u8);
+        w.Number(d.Fit);
+        w.Raw(",\"engagement\":"u8);
+        w.Number(RoundEngagement(d.Engagement));
+        w.Raw(",\"previous_owner\":"u8);
+        w.String(d.OwnerBefore.Name);
+        w.Raw(",\"owner_set_at\":"u8);
+        w.TimeOrNull(d.OwnerSetAt);
+        w.Raw(",\"stage_entered_at\":"u8);
+        w.TimeOrNull(d.StageEnteredAt);
         if (d.RecycleReason is not null)
         {
-            w.WriteString(P_recycle_reason, d.RecycleReason);
+            w.Raw(",\"recycle_reason\":"u8);
+            w.String(d.RecycleReason);
         }
 
         if (d.RecycleRule is not null)
         {
-            w.WriteString(P_recycle_rule, d.RecycleRule);
+            w.Raw(",\"recycle_rule\":"u8);
+            w.String(d.RecycleRule);
         }
 
-        if (d.RecheckAt is not null)
+        if (d.RecheckAt is { } recheckAt)
         {
-            WriteTime(w, P_recheck_at, d.RecheckAt);
+            w.Raw(",\"recheck_at\":"u8);
+            w.Time(recheckAt);
         }
 
-        w.WriteStartArray(P_actions);
+        w.Raw(",\"actions\":["u8);
+        var first = true;
         foreach (var a in d.Actions)
         {
+            if (!first)
+            {
+                w.Raw(","u8);
+            }
+
+            first = false;
             WriteAction(w, a);
         }
 
-        w.WriteEndArray();
+        w.Raw("],\"why\":"u8);
         WriteWhy(w, d.Why);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteAction(Utf8JsonWriter w, DecisionAction a)
+    private static void WriteAction(JsonLineBuffer w, DecisionAction a)
     {
-        w.WriteStartObject();
         switch (a.Type)
         {
             case ActionType.Set:
-                w.WriteString(P_type, V_set);
-                w.WriteString(P_field, a.Field);
-                w.WritePropertyName(P_value);
+                w.Raw("{\"type\":\"set\",\"field\":"u8);
+                w.String(a.Field);
+                w.Raw(",\"value\":"u8);
                 WriteValue(w, a.Value);
                 break;
             case ActionType.Assign:
-                w.WriteString(P_type, V_assign);
-                w.WriteString(P_owner, a.Owner);
+                w.Raw("{\"type\":\"assign\",\"owner\":"u8);
+                w.String(a.Owner);
                 break;
             default:
-                w.WriteString(P_type, V_task);
-                w.WriteString(P_owner, a.Owner);
-                w.WriteString(P_subject, a.Subject);
-                WriteTime(w, P_due, a.Due);
+                w.Raw("{\"type\":\"task\",\"owner\":"u8);
+                w.String(a.Owner);
+                w.Raw(",\"subject\":"u8);
+                w.String(a.Subject);
+                w.Raw(",\"due\":"u8);
+                w.TimeOrNull(a.Due);
                 break;
         }
 
-        w.WriteString(P_rule, a.Rule);
-        w.WriteEndObject();
+        w.Raw(",\"rule\":"u8);
+        w.String(a.Rule);
+        w.Raw("}"u8);
     }
 
-    private static void WriteWhy(Utf8JsonWriter w, Explanation why)
+    private static void WriteWhy(JsonLineBuffer w, Explanation why)
     {
-        w.WriteStartObject(P_why);
-        WriteNullable(w, P_trigger, why.Trigger);
+        w.Raw("{\"trigger\":"u8);
+        w.String(why.Trigger);
         if (why.MatchedBy is not null)
         {
-            w.WriteString(P_matched_by, why.MatchedBy);
-            WriteNullable(w, P_match, why.MatchDetail);
+            w.Raw(",\"matched_by\":"u8);
+            w.String(why.MatchedBy);
+            w.Raw(",\"match\":"u8);
+            w.String(why.MatchDetail);
         }
 
-        w.WriteStartArray(P_rules);
-        foreach (var r in why.Rules)
+        w.Raw(",\"rules\":["u8);
+        for (var i = 0; i < why.Rules.Count; i++)
         {
-            w.WriteStartObject();
-            w.WriteString(P_rule, r.Rule.Id);
-            w.WriteBoolean(P_applied, r.Applied);
+            var r = why.Rules[i];
+            w.Raw(i == 0 ? "{\"rule\":"u8 : ",{\"rule\":"u8);
+            w.String(r.Rule.Id);
+            w.Raw(r.Applied ? ",\"applied\":true"u8 : ",\"applied\":false"u8);
             if (r.Because is { } because)
             {
-                w.WriteString(P_because, because);
+                w.Raw(",\"because\":"u8);
+                w.String(because);
             }
 
-            w.WriteEndObject();
+            w.Raw("}"u8);
         }
 
-        w.WriteEndArray();
-        w.WriteStartArray(P_excluded);
-        foreach (var e in why.Excluded)
+        w.Raw("],\"excluded\":["u8);
+        for (var i = 0; i < why.Excluded.Count; i++)
         {
-            w.WriteStartObject();
-            w.WriteString(P_member, e.Member.Id);
-            w.WriteString(P_because, e.Reason.Name());
-            w.WriteString(P_rule, e.Rule);
-            w.WriteEndObject();
+            var e = why.Excluded[i];
+            w.Raw(i == 0 ? "{\"member\":"u8 : ",{\"member\":"u8);
+            w.String(e.Member.Id);
+            w.Raw(",\"because\":"u8);
+            w.String(e.Reason.Name());
+            w.Raw(",\"rule\":"u8);
+            w.String(e.Rule);
+            w.Raw("}"u8);
         }
 
-        w.WriteEndArray();
-        w.WriteStartArray(P_score);
-        foreach (var s in why.Score)
+        w.Raw("],\"score\":["u8);
+        for (var i = 0; i < why.Score.Count; i++)
         {
-            w.WriteStartObject();
-            w.WriteString(P_rule, s.Rule.Id);
-            w.WriteString(P_kind, s.IsFit ? V_fit : V_engagement);
-            w.WriteNumber(P_points, RoundEngagement(s.Points));
-            w.WriteEndObject();
+            var s = why.Score[i];
+            w.Raw(i == 0 ? "{\"rule\":"u8 : ",{\"rule\":"u8);
+            w.String(s.Rule.Id);
+            w.Raw(s.IsFit ? ",\"kind\":\"fit\",\"points\":"u8 : ",\"kind\":\"engagement\",\"points\":"u8);
+            w.Number(RoundEngagement(s.Points));
+            w.Raw("}"u8);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
         if (why.Sla.Count > 0)
         {
-            w.WriteStartArray(P_sla);
-            foreach (var s in why.Sla)
+            w.Raw(",\"sla\":["u8);
+            for (var i = 0; i < why.Sla.Count; i++)
             {
-                w.WriteStartObject();
-                w.WriteString(P_sla, s.Sla.Id);
-                w.WriteString(P_state, SlaStateName(s.State));
-                WriteTime(w, P_deadline, s.Deadline);
-                w.WriteEndObject();
+                var s = why.Sla[i];
+                w.Raw(i == 0 ? "{\"sla\":"u8 : ",{\"sla\":"u8);
+                w.String(s.Sla.Id);
+                w.Raw(",\"state\":"u8);
+                w.String(SlaStateName(s.State));
+                w.Raw(",\"deadline\":"u8);
+                w.TimeOrNull(s.Deadline);
+                w.Raw("}"u8);
             }
 
-            w.WriteEndArray();
+            w.Raw("]"u8);
         }
 
         if (why.Notes.Count > 0)
         {
-            w.WriteStartArray(P_notes);
-            foreach (var n in why.Notes)
+            w.Raw(",\"notes\":["u8);
+            for (var i = 0; i < why.Notes.Count; i++)
             {
-                w.WriteStringValue(n);
+                if (i > 0)
+                {
+                    w.Raw(","u8);
+                }
+
+                w.String(why.Notes[i]);
             }
 
-            w.WriteEndArray();
+            w.Raw("]"u8);
         }
 
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
     public static string SlaStateName(SlaState s) => s switch
@@ -258,73 +264,50 @@ public static class DecisionJson
         _ => "already_handled",
     };
 
-    private static void WriteValue(Utf8JsonWriter w, Value v)
+    private static void WriteValue(JsonLineBuffer w, Value v)
     {
         switch (v.Kind)
         {
             case ValueKind.String:
-                w.WriteStringValue(v.AsString);
+                w.String(v.AsString);
                 break;
             case ValueKind.Number:
-                w.WriteNumberValue(v.AsNumber);
+                w.Number(v.AsNumber);
                 break;
             case ValueKind.Bool:
-                w.WriteBooleanValue(v.AsBool);
+                w.Bool(v.AsBool);
                 break;
             case ValueKind.Time:
-                Span<char> buffer = stackalloc char[32];
-                w.WriteStringValue(buffer[..Timestamps.Format(v.AsTime, buffer)]);
+                w.Time(v.AsTime);
                 break;
             case ValueKind.List:
-                w.WriteStartArray();
+                w.Raw("["u8);
+                var first = true;
                 foreach (var item in v.AsList)
                 {
-                    w.WriteStringValue(item);
+                    if (!first)
+                    {
+                        w.Raw(","u8);
+                    }
+
+                    first = false;
+                    w.String(item);
                 }
 
-                w.WriteEndArray();
+                w.Raw("]"u8);
                 break;
             default:
-                w.WriteNullValue();
+                w.Null();
                 break;
-        }
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, JsonEncodedText name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void WriteTime(Utf8JsonWriter w, JsonEncodedText name, DateTimeOffset? value)
-    {
-        if (value is { } t)
-        {
-            Span<char> buffer = stackalloc char[32];
-            w.WriteString(name, buffer[..Timestamps.Format(t, buffer)]);
-        }
-        else
-        {
-            w.WriteNull(name);
         }
     }
 
     /// <summary>A decision as one line of text (for tests, small outputs and the worker's decision log).</summary>
     public static string ToJson(Decision d, DecisionLogContext? context = null)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, WriterOptions))
-        {
-            Write(w, d, context);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+        var line = new JsonLineBuffer(1 << 12);
+        Write(line, d, context);
+        return System.Text.Encoding.UTF8.GetString(line.WrittenSpan);
     }
 }
 

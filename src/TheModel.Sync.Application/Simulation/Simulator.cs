@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -234,12 +233,12 @@ public static class Simulator
         SimulationOptions options, ChannelReader<List<(Decision? Decision, InputReject? Reject)>> decided, SimulationResult result,
         RejectsWriter rejectsWriter, long total, CancellationToken cancellationToken)
     {
-        await using var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        await using var output = new FileStream(options.OutPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
-        // Lines are built in memory and written a batch at a time: flushing a writer bound to the file would be one
-        // system call per decision.
-        var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        var json = new Utf8JsonWriter(buffer, DecisionJson.WriterOptions);
+        // Lines are built in memory and written a batch at a time (each batch is far larger than any file buffer, so
+        // the stream has none): flushing a writer bound to the file would be one system call per decision.
+        var lines = new JsonLineBuffer(1 << 20);
+        var byRule = new Dictionary<(string? Rule, string? Because), long>();
         long done = 0;
         await foreach (var batch in decided.ReadAllAsync(cancellationToken))
         {
@@ -251,20 +250,23 @@ public static class Simulator
                     continue;
                 }
 
-                DecisionJson.Write(json, decision!);
-                json.Flush();
-                json.Reset();
-                buffer.Write("\n"u8);
-                Count(result, decision!);
+                DecisionJson.Write(lines, decision!, null);
+                lines.Raw("\n"u8);
+                Count(result, byRule, decision!);
                 done++;
             }
 
-            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
-            buffer.ResetWrittenCount();
+            await output.WriteAsync(lines.WrittenMemory, cancellationToken);
+            lines.Clear();
             options.Progress?.Invoke(done, total);
         }
 
         await output.FlushAsync(cancellationToken);
+        foreach (var ((rule, because), count) in byRule)
+        {
+            var key = rule ?? "(" + (because ?? "none") + ")";
+            result.ByRule[key] = result.ByRule.GetValueOrDefault(key) + count;
+        }
     }
 
     private static async Task Produce(string path, AccountMatcher accounts, ChannelWriter<List<(Person?, InputReject?)>> writer, CancellationToken ct)
@@ -305,7 +307,12 @@ public static class Simulator
         }
     }
 
-    private static void Count(SimulationResult result, Decision decision)
+    /// <summary>
+    /// Counts a decision; per rule (or, for kept outcomes without one, per reason) into <paramref name="byRule"/>,
+    /// which the caller folds into <see cref="SimulationResult.ByRule"/> at the end: a million decisions share a few
+    /// dozen keys, and a sorted dictionary keyed by a string built per decision costs more than its line's JSON.
+    /// </summary>
+    private static void Count(SimulationResult result, Dictionary<(string? Rule, string? Because), long> byRule, Decision decision)
     {
         result.Persons++;
         if (decision.Outcome == DecisionOutcome.Assigned)
@@ -317,8 +324,8 @@ public static class Simulator
             result.Kept++;
         }
 
-        var key = decision.Rule ?? "(" + (decision.Because ?? "none") + ")";
-        result.ByRule[key] = result.ByRule.GetValueOrDefault(key) + 1;
+        (string? Rule, string? Because) key = decision.Rule is { } rule ? (rule, null) : (null, decision.Because);
+        byRule[key] = byRule.GetValueOrDefault(key) + 1;
     }
 
     private static void Reject(SimulationResult result, RejectsWriter writer, InputReject reject)
