@@ -178,9 +178,9 @@ internal sealed class JsonLineBuffer
         }
 
         Ensure(32);
-        if (value is > -1e9 and < 1e9 && value == Math.Truncate(value) && !double.IsNegative(value))
+        if (value is > -1e9 and < 1e9 && value == Math.Truncate(value) && !(value == 0 && double.IsNegative(value)))
         {
-            // Small whole numbers (scores, counts) print as integers; the general formatter costs several times more.
+            // Small whole numbers (scores, counts) print as integers, but for -0; the general formatter costs several times more.
             Utf8Formatter.TryFormat((long)value, _bytes.AsSpan(_length), out var n);
             _length += n;
             return;

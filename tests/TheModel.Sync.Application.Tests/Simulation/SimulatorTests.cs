@@ -64,6 +64,25 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task RunAsync_ByRule_CountsRulesAndKeptReasons()
+    {
+        using var dir = new TempDir();
+        var people = string.Join('\n',
+            """{"id":"p0","stage":"mql","owner":"a","owner_set_at":"2026-11-29T00:00:00Z","stage_entered_at":"2026-11-28T00:00:00Z","touches":1}""",
+            """{"id":"p1","stage":"mql"}""",
+            """{"id":"p2","stage":"new"}""",
+            """{"id":"p3","stage":"mql"}""",
+            """{"id":"p4","stage":"mql","owner":"b","owner_set_at":"2026-11-29T00:00:00Z","stage_entered_at":"2026-11-28T00:00:00Z","touches":1}""");
+        var (result, decisions) = await Simulate(dir, people);
+        var expected = decisions
+            .GroupBy(d => d.GetProperty("rule").GetString() ?? "(" + d.GetProperty("because").GetString() + ")", StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}:{g.Count()}");
+        Assert.Equal(expected, result.ByRule.Select(kv => $"{kv.Key}:{kv.Value}"));
+        Assert.Equal(["(owned):2", "fallback:1", "mql:2"], result.ByRule.Select(kv => $"{kv.Key}:{kv.Value}"));
+    }
+
+    [Fact]
     public async Task RunAsync_DecisionRecord_HasSection13Fields()
     {
         using var dir = new TempDir();
