@@ -1,8 +1,11 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using TheModel.Sync.Application.Output;
 using TheModel.Sync.Application.Simulation;
+using TheModel.Sync.Application.Tests.Output;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Records;
 
@@ -11,8 +14,9 @@ namespace TheModel.Sync.Benchmarks;
 /// <summary>
 /// <c>json</c>: the decision JSON alone. Evaluates every person once as <c>simulate</c> does (seeded state, file order),
 /// keeps the decisions, then times writing them as <c>simulate</c>'s writer stage does, to a null stream, over several
-/// passes. Each pass prints process CPU per decision; the warm-up pass also hashes what it wrote (SHA-256, untimed
-/// passes only, as hashing costs about as much as writing), so two builds can be compared for identical bytes.
+/// passes: by hand (<see cref="DecisionJson"/> today) and through <see cref="Utf8JsonWriter"/> (the original, kept as
+/// the tests' oracle), alternately. Each pass prints process CPU per decision; the warm-up passes also hash what they
+/// wrote (SHA-256; not the timed passes, as hashing costs about as much as writing), to show identical bytes.
 /// </summary>
 public static class JsonBenchmark
 {
@@ -43,30 +47,37 @@ public static class JsonBenchmark
         people.Clear();
         Console.WriteLine(string.Create(inv, $"json: {decisions.Length:N0} decisions kept; {Environment.ProcessorCount} cores; .NET {Environment.Version}"));
 
+        // The writer stage reads each decision moments after it was made, while it is still in the cache; "hot"
+        // writes the first thousand decisions over and over, as many lines as "cold", which reads all of them from
+        // memory. The two writers alternate within each pass so that both see the same load.
+        var hot = Enumerable.Range(0, decisions.Length).Select(i => decisions[i % 1000]).ToArray();
         var passes = options.Passes > 0 ? options.Passes : 7;
-        var cpu = new List<double>();
+        var results = new Dictionary<string, List<double>>();
         for (var pass = 0; pass <= passes; pass++)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            var process = Process.GetCurrentProcess();
-            var cpuBefore = process.TotalProcessorTime;
-            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
-            using var sink = new HashingNullStream(hash: pass == 0);
-            Write(decisions, sink);
-            var wall = clock.Elapsed;
-            process.Refresh();
-            var used = process.TotalProcessorTime - cpuBefore;
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-            var perDecision = used.TotalNanoseconds / 1000 / decisions.Length;
-            if (pass > 0)
+            foreach (var (name, input) in new[] { ("cold", decisions), ("hot", hot) })
             {
-                cpu.Add(perDecision);
-            }
+                foreach (var (writer, write) in new (string, Action<Decision[], Stream>)[] { ("Utf8JsonWriter", WriteWithWriter), ("by hand", WriteByHand) })
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                    using var sink = new HashingNullStream(hash: pass == 0 && name == "cold");
+                    write(input, sink);
+                    var used = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                    var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                    var perDecision = used.TotalNanoseconds / 1000 / input.Length;
+                    var key = $"{name} {writer}";
+                    if (pass > 0)
+                    {
+                        (results.TryGetValue(key, out var list) ? list : results[key] = []).Add(perDecision);
+                    }
 
-            Console.WriteLine(string.Create(inv,
-                $"{(pass == 0 ? "warm-up" : "pass " + pass)}: cpu {perDecision:0.000} us/decision, wall {wall.TotalNanoseconds / 1000 / decisions.Length:0.000} us/decision, {allocated / (double)decisions.Length:0} B/decision allocated, {sink.Length:N0} bytes, sha256 {sink.Hash()}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                    Console.WriteLine(string.Create(inv,
+                        $"{(pass == 0 ? "warm-up" : "pass " + pass)} {key}: cpu {perDecision:0.000} us/decision, {allocated / (double)input.Length:0} B/decision allocated, {sink.Length:N0} bytes, sha256 {sink.Hash()}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                }
+            }
         }
 
         // What of it is Core's: the rule traces' because texts are formatted when first read, which is here.
@@ -87,12 +98,21 @@ public static class JsonBenchmark
         }
 
         Console.WriteLine(string.Create(inv, $"info: reading every RuleTrace.Because alone (Core) costs {BenchData.Median(because):0.000} us/decision ({sum} chars)"));
-        Console.WriteLine(string.Create(inv, $"json: median cpu {BenchData.Median(cpu):0.000} us/decision, min {cpu.Min():0.000}"));
+        foreach (var (key, values) in results)
+        {
+            Console.WriteLine(string.Create(inv, $"json {key}: median cpu {BenchData.Median(values):0.000} us/decision, min {values.Min():0.000}"));
+        }
+
+        foreach (var name in new[] { "cold", "hot" })
+        {
+            Console.WriteLine(string.Create(inv,
+                $"json {name}: by hand / Utf8JsonWriter = {BenchData.Median(results[name + " by hand"]) / BenchData.Median(results[name + " Utf8JsonWriter"]):0.00} (medians)"));
+        }
         return 0;
     }
 
     /// <summary>What <c>Simulator.WriteAsync</c> does per batch, minus the file.</summary>
-    private static void Write(Decision[] decisions, Stream output)
+    private static void WriteByHand(Decision[] decisions, Stream output)
     {
         var lines = new JsonLineBuffer(1 << 20);
         for (var start = 0; start < decisions.Length; start += Batch)
@@ -106,6 +126,27 @@ public static class JsonBenchmark
 
             output.Write(lines.WrittenSpan);
             lines.Clear();
+        }
+    }
+
+    /// <summary>What <c>Simulator.WriteAsync</c> did before, through a <see cref="Utf8JsonWriter"/>.</summary>
+    private static void WriteWithWriter(Decision[] decisions, Stream output)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        var json = new Utf8JsonWriter(buffer, DecisionJson.WriterOptions);
+        for (var start = 0; start < decisions.Length; start += Batch)
+        {
+            var end = Math.Min(decisions.Length, start + Batch);
+            for (var i = start; i < end; i++)
+            {
+                WriterDecisionJson.Write(json, decisions[i], null);
+                json.Flush();
+                json.Reset();
+                buffer.Write("\n"u8);
+            }
+
+            output.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
         }
     }
 

@@ -22,7 +22,13 @@ namespace TheModel.Sync.Application.Output;
 /// </remarks>
 internal sealed class JsonLineBuffer
 {
+    private const int ShortText = 32;
+    private const byte Plain = 0;
+    private const byte Backslashed = 1;
+    private const byte Other = 2;
+
     private static readonly JavaScriptEncoder Encoder = DecisionJson.WriterOptions.Encoder!;
+    private static readonly byte[] AsciiEscapes = AsciiEscapesOf(Encoder);
 
     private byte[] _bytes;
     private int _length;
@@ -76,6 +82,11 @@ internal sealed class JsonLineBuffer
         Ensure((value.Length * 3) + 2);
         var start = _length;
         _bytes[start] = (byte)'"';
+        if (value.Length <= ShortText && TryShortAscii(value, start + 1))
+        {
+            return;
+        }
+
         var status = Utf8.FromUtf16(value, _bytes.AsSpan(start + 1), out _, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
@@ -132,6 +143,58 @@ internal sealed class JsonLineBuffer
         _bytes[_length++] = (byte)'"';
     }
 
+    /// <summary>
+    /// A short ASCII string char by char, escaping <c>"</c> and <c>\</c> in line: ids and names are a few chars, and
+    /// calling the transcoder and the encoder's search costs more than walking them. False (nothing written) for any
+    /// char the encoder escapes otherwise, or that is not ASCII.
+    /// </summary>
+    private bool TryShortAscii(ReadOnlySpan<char> value, int at)
+    {
+        var bytes = _bytes;
+        var i = at;
+        foreach (var c in value)
+        {
+            if (c >= 128)
+            {
+                return false;
+            }
+
+            switch (AsciiEscapes[c])
+            {
+                case Plain:
+                    bytes[i++] = (byte)c;
+                    break;
+                case Backslashed:
+                    bytes[i++] = (byte)'\\';
+                    bytes[i++] = (byte)c;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        bytes[i++] = (byte)'"';
+        _length = i;
+        return true;
+    }
+
+    /// <summary>
+    /// For each ASCII char, what the encoder does with it, asked of the encoder itself: nothing, a backslash before
+    /// it (it escapes <c>"</c> and <c>\</c> so), or anything else (left to the general path).
+    /// </summary>
+    private static byte[] AsciiEscapesOf(JavaScriptEncoder encoder)
+    {
+        var table = new byte[128];
+        for (var c = 0; c < 128; c++)
+        {
+            table[c] = encoder.FindFirstCharacterToEncodeUtf8([(byte)c]) < 0 ? Plain
+                : c is '"' or '\\' ? Backslashed
+                : Other;
+        }
+
+        return table;
+    }
+
     /// <summary>An instant as <see cref="Timestamps.Format(DateTimeOffset)"/> writes it, quoted.</summary>
     public void Time(DateTimeOffset value)
     {
@@ -177,16 +240,29 @@ internal sealed class JsonLineBuffer
             throw new ArgumentException($"{value.ToString(CultureInfo.InvariantCulture)} is not a valid JSON number.", nameof(value));
         }
 
-        Ensure(32);
-        if (value is > -1e9 and < 1e9 && value == Math.Truncate(value) && !(value == 0 && double.IsNegative(value)))
+        if (IsSmallWhole(value))
         {
-            // Small whole numbers (scores, counts) print as integers, but for -0; the general formatter costs several times more.
-            Utf8Formatter.TryFormat((long)value, _bytes.AsSpan(_length), out var n);
-            _length += n;
+            // Whole numbers (scores, counts) print as integers; the general formatter costs several times more.
+            Integer((long)value);
             return;
         }
 
+        Ensure(32);
         value.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    /// <summary>
+    /// Whether a double is a whole number that both the double and the decimal formatting print as plain digits
+    /// (not -0, which they print as <c>-0</c>).
+    /// </summary>
+    public static bool IsSmallWhole(double value) =>
+        value is > -1e9 and < 1e9 && value == Math.Truncate(value) && !(value == 0 && double.IsNegative(value));
+
+    public void Integer(long value)
+    {
+        Ensure(20);
+        Utf8Formatter.TryFormat(value, _bytes.AsSpan(_length), out var written);
         _length += written;
     }
 

@@ -136,6 +136,23 @@ public sealed class DecisionJsonTests
     }
 
     [Fact]
+    public void WriteRounded_SameBytesAsWriterOfRoundEngagement()
+    {
+        double[] fixedValues = [0, -0.0, 1, -1, 10, -20, 0.001, -0.001, 0.005, 0.015, 2.675, 39.333333, 1e9, -1e9, 999_999_999, 1e15, 1e20, 12345.678901];
+        var random = new Random(8);
+        var values = fixedValues.Concat(Enumerable.Range(0, 20_000).Select(i => (i % 3) switch
+        {
+            0 => random.Next(-100, 100),
+            1 => (random.NextDouble() - 0.5) * 200,
+            _ => Math.Round(random.NextDouble() * 50, random.Next(0, 4)),
+        }));
+        foreach (var v in values)
+        {
+            Assert.Equal(WithWriter(w => w.WriteNumberValue(DecisionJson.RoundEngagement(v))), WithBuffer(b => DecisionJson.WriteRounded(b, v)));
+        }
+    }
+
+    [Fact]
     public void Time_RepeatedAndSameInstantOtherOffset_EachAsFormatted()
     {
         var utc = At.ToUniversalTime();
