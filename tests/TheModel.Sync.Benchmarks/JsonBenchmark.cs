@@ -114,7 +114,7 @@ public static class JsonBenchmark
     /// <summary>What <c>Simulator.WriteAsync</c> does per batch, minus the file.</summary>
     private static void WriteByHand(Decision[] decisions, Stream output)
     {
-        var lines = new JsonLineBuffer(1 << 20);
+        var lines = new JsonLineBuffer(1 << 20, rememberTexts: true);
         for (var start = 0; start < decisions.Length; start += Batch)
         {
             var end = Math.Min(decisions.Length, start + Batch);

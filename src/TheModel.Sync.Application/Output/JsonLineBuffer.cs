@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -27,9 +28,14 @@ internal sealed class JsonLineBuffer
     private const byte Backslashed = 1;
     private const byte Other = 2;
 
+    private const int CachedFrom = 32;
+    private const int MaxCached = 512;
+    private const int RecentSlots = 1024;
+
     private static readonly JavaScriptEncoder Encoder = DecisionJson.WriterOptions.Encoder!;
     private static readonly byte[] AsciiEscapes = AsciiEscapesOf(Encoder);
 
+    private readonly RecentText[]? _recent;
     private byte[] _bytes;
     private int _length;
     private byte[] _pending = new byte[256];
@@ -39,9 +45,15 @@ internal sealed class JsonLineBuffer
     private readonly byte[] _lastTimeText = new byte[32];
     private int _lastTimeLength;
 
-    public JsonLineBuffer(int capacity = 1 << 16)
+    /// <param name="capacity">The bytes to start with (the buffer grows as needed).</param>
+    /// <param name="rememberTexts">
+    /// Whether to keep the bytes of recent long strings (1,024 of them: some 256 KB, a few MB at most), for a buffer
+    /// that writes many lines.
+    /// </param>
+    public JsonLineBuffer(int capacity = 1 << 16, bool rememberTexts = false)
     {
         _bytes = new byte[Math.Max(capacity, 64)];
+        _recent = rememberTexts ? new RecentText[RecentSlots] : null;
     }
 
     public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, _length);
@@ -69,11 +81,37 @@ internal sealed class JsonLineBuffer
         if (value is null)
         {
             Null();
+            return;
         }
-        else
+
+        if (_recent is null || value.Length < CachedFrom || value.Length > MaxCached)
         {
             String(value.AsSpan());
+            return;
         }
+
+        // Long texts are mostly the same string objects line after line (the because texts Core formats once per
+        // condition and value, triggers, the config version; about 70% of them in a generated run): their bytes are
+        // kept per object, in a table where a newcomer takes the slot of whoever had it, so a text seen once costs a
+        // copy and the table never grows. Strings are immutable, so the same object means the same bytes.
+        ref var slot = ref _recent[RuntimeHelpers.GetHashCode(value) & (RecentSlots - 1)];
+        if (ReferenceEquals(slot.Text, value))
+        {
+            Raw(slot.Bytes.AsSpan(0, slot.Length));
+            return;
+        }
+
+        var start = _length;
+        String(value.AsSpan());
+        var written = _length - start;
+        if (slot.Bytes is null || slot.Bytes.Length < written)
+        {
+            slot.Bytes = new byte[Math.Max(written, 256)];
+        }
+
+        _bytes.AsSpan(start, written).CopyTo(slot.Bytes);
+        slot.Length = written;
+        slot.Text = value;
     }
 
     private void String(ReadOnlySpan<char> value)
@@ -284,6 +322,13 @@ internal sealed class JsonLineBuffer
         Raw(_exactBuffer.WrittenSpan);
         _exactWriter.Reset();
         _exactBuffer.ResetWrittenCount();
+    }
+
+    private struct RecentText
+    {
+        public string? Text;
+        public byte[]? Bytes;
+        public int Length;
     }
 
     private void Ensure(int more)

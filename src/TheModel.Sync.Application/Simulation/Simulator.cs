@@ -237,7 +237,7 @@ public static class Simulator
 
         // Lines are built in memory and written a batch at a time (each batch is far larger than any file buffer, so
         // the stream has none): flushing a writer bound to the file would be one system call per decision.
-        var lines = new JsonLineBuffer(1 << 20);
+        var lines = new JsonLineBuffer(1 << 20, rememberTexts: true);
         var byRule = new Dictionary<(string? Rule, string? Because), long>();
         long done = 0;
         await foreach (var batch in decided.ReadAllAsync(cancellationToken))

@@ -80,6 +80,31 @@ public sealed class DecisionJsonTests
     }
 
     [Fact]
+    public void String_RememberedTexts_SameBytesAsWriterEveryTime()
+    {
+        // Long texts (remembered), with slots taken over by newcomers: 3,000 distinct strings for 1,024 slots, some the
+        // same text in two string objects, each written many times in random order.
+        var random = new Random(4);
+        var texts = Enumerable.Range(0, 3_000).Select(i => (i % 4) switch
+        {
+            0 => $"when did not hold: domain is \"d{i}.example\", not in list competitors",
+            1 => Tricky[i % Tricky.Length] + new string('x', 40) + i,
+            2 => new string('日', 20 + (i % 700)) + "\u3000\"" + i,
+            _ => string.Concat("same text for all of these, in separate objects ", "\\ \"q\"", string.Empty),
+        }).ToArray();
+        var buffer = new JsonLineBuffer(64, rememberTexts: true);
+        var expected = new StringBuilder();
+        for (var i = 0; i < 30_000; i++)
+        {
+            var text = texts[random.Next(texts.Length)];
+            buffer.String(text);
+            expected.Append(WithWriter(w => w.WriteStringValue(text)));
+        }
+
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
     public void String_Null_IsNull()
     {
         Assert.Equal("null", WithBuffer(b => b.String(null)));
@@ -187,7 +212,7 @@ public sealed class DecisionJsonTests
     {
         var rules = Configs.Sample();
         var cases = HandBuilt(rules).ToList();
-        var buffer = new JsonLineBuffer(64);
+        var buffer = new JsonLineBuffer(64, rememberTexts: true);
         var expected = new StringBuilder();
         for (var i = 0; i < 50; i++)
         {
