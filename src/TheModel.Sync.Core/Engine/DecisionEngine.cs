@@ -19,6 +19,9 @@ public sealed class DecisionEngine
     private readonly OwnerRouter _router;
     private readonly Func<Account, Opportunity?>? _lostOpportunity;
 
+    // The note an engagement rule leaves when its decay has no start, by rule position: formatted once, not per person.
+    private readonly string?[] _zeroPointNotes;
+
     /// <param name="lostOpportunity">
     /// The account's most recent lost opportunity, which a recheck's <c>set</c> and <c>task</c> see as
     /// <c>opportunity.*</c> (a recheck comes months after the event that recycled the person); null when unknown.
@@ -29,6 +32,7 @@ public sealed class DecisionEngine
         _accounts = accounts;
         _router = new OwnerRouter(rules);
         _lostOpportunity = lostOpportunity;
+        _zeroPointNotes = new string?[rules.Scoring.Engagement.Count];
     }
 
     public RuleSet Rules => _rules;
@@ -127,8 +131,10 @@ public sealed class DecisionEngine
         }
 
         double engagement = 0;
-        foreach (var rule in _rules.Scoring.Engagement)
+        var engagementRules = _rules.Scoring.Engagement;
+        for (var i = 0; i < engagementRules.Count; i++)
         {
+            var rule = engagementRules[i];
             if (!rule.When.Holds(scope))
             {
                 continue;
@@ -146,7 +152,7 @@ public sealed class DecisionEngine
                 else
                 {
                     points = 0;
-                    decision.Why.Notes.Add($"engagement rule {rule.Id} counts zero points: {decay.From.Path} is missing");
+                    decision.Why.Notes.Add(_zeroPointNotes[i] ??= $"engagement rule {rule.Id} counts zero points: {decay.From.Path} is missing");
                 }
             }
 
