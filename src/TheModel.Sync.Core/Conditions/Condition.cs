@@ -42,6 +42,14 @@ public abstract class Condition
     /// <summary>Why this node did not hold, in words, given the value it saw.</summary>
     public abstract string DescribeFailure(Value actual);
 
+    private const string BecausePrefix = "when did not hold: ";
+
+    /// <summary>
+    /// <paramref name="prefix"/> + <see cref="DescribeFailure(Value)"/> + <paramref name="suffix"/>; a node whose
+    /// failures are many-valued (a predicate naming the value it saw) builds it as one string.
+    /// </summary>
+    internal virtual string DescribeFailure(string prefix, Value actual, string suffix) => prefix + DescribeFailure(actual) + suffix;
+
     // A power of two: a value's slot is its hash's low bits.
     private const int BecauseCacheSize = 1024;
 
@@ -77,7 +85,9 @@ public abstract class Condition
             return entry.Text;
         }
 
-        var text = "when did not hold: " + (anyPrefix ? AnyCondition.Describe(DescribeFailure(actual)) : DescribeFailure(actual));
+        var text = anyPrefix
+            ? DescribeFailure(AnyCondition.BecausePrefix, actual, AnyCondition.BecauseSuffix)
+            : DescribeFailure(BecausePrefix, actual, string.Empty);
         Volatile.Write(ref slots[slot], new BecauseEntry(actual, anyPrefix, text));
         return text;
     }
@@ -145,6 +155,9 @@ public sealed class AnyCondition(IReadOnlyList<Condition> items) : Condition
         failure.Actual = first.Actual;
         return false;
     }
+
+    internal const string BecausePrefix = "when did not hold: none of the alternatives held (the first: ";
+    internal const string BecauseSuffix = ")";
 
     internal static string Describe(string firstAlternative) => $"none of the alternatives held (the first: {firstAlternative})";
 

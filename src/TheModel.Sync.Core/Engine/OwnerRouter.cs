@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using TheModel.Sync.Core.Conditions;
 using TheModel.Sync.Core.Model;
 
 namespace TheModel.Sync.Core.Engine;
@@ -9,6 +11,9 @@ internal sealed class OwnerRouter
     private const string ServiceWriter = Records.Person.ServiceWriter;
 
     private readonly RuleSet _rules;
+
+    // An array: walking the IReadOnlyList with foreach would box its enumerator on every routing.
+    private readonly RoutingRule[] _routing;
 
     [ThreadStatic]
     private static List<Member>? t_eligible;
@@ -25,6 +30,13 @@ internal sealed class OwnerRouter
     private readonly string?[] _memberTexts;
     private readonly string?[] _teamTexts;
     private readonly string?[] _rotationTexts;
+
+    // Per routing rule, the traces of its failed `when`s by (failing node, value seen): a decision shares the trace of
+    // an earlier one that failed the same way, so neither the trace nor its text is made again. Direct-mapped and
+    // lock-free like Condition's text cache; tables are made for the rules that fail.
+    private const int FailureTraceSlots = 256;
+    private readonly RuleTrace?[]?[] _failureTraces;
+    private readonly RuleTrace?[] _manualTraces;
 
     private const int QueueOwnerIs = 0;
     private const int QueueAlreadyIn = 1;
@@ -47,6 +59,9 @@ internal sealed class OwnerRouter
     public OwnerRouter(RuleSet rules)
     {
         _rules = rules;
+        _routing = [.. rules.Routing];
+        _failureTraces = new RuleTrace?[]?[_routing.Length];
+        _manualTraces = new RuleTrace?[_routing.Length];
         _queueTexts = new string?[rules.Queues.Count * QueueTextKinds];
         _memberTexts = new string?[rules.Members.Count * MemberTextKinds];
         _teamTexts = new string?[rules.Teams.Count];
@@ -115,20 +130,26 @@ internal sealed class OwnerRouter
         }
 
         decision.Why.Trigger = trigger;
-        var manual = IsManualOwner(scope);
-        foreach (var rule in _rules.Routing)
+        var traces = decision.Why.Rules;
+        if (traces.Capacity < _routing.Length)
         {
-            var failure = default(Conditions.ConditionFailure);
+            // Room for a trace per rule at once, instead of growing the list twice on the way down the rules.
+            traces.Capacity = _routing.Length;
+        }
+
+        var manual = IsManualOwner(scope);
+        foreach (var rule in _routing)
+        {
+            var failure = default(ConditionFailure);
             if (!rule.When.Holds(scope, ref failure))
             {
-                decision.Why.Rules.Add(new RuleTrace(rule, failure));
+                decision.Why.Rules.Add(FailureTrace(rule, failure));
                 continue;
             }
 
             if (manual && !rule.OverrideManual)
             {
-                decision.Why.Rules.Add(new RuleTrace(rule, false,
-                    "the owner was changed by hand after this service's last write and the stage has not changed since; the rule has no override: manual"));
+                decision.Why.Rules.Add(ManualTrace(rule));
                 decision.Outcome = DecisionOutcome.Kept;
                 decision.Because = "manual_owner";
                 return;
@@ -162,6 +183,52 @@ internal sealed class OwnerRouter
 
         decision.Outcome = DecisionOutcome.Kept;
         decision.Because = "no_rule_applied";
+    }
+
+    private const string ManualOwnerText =
+        "the owner was changed by hand after this service's last write and the stage has not changed since; the rule has no override: manual";
+
+    /// <summary>The rule's position in this rule set, or -1 for a rule of another (then nothing is shared).</summary>
+    private int RuleSlot(RoutingRule rule) =>
+        rule.Index >= 0 && rule.Index < _routing.Length && ReferenceEquals(_routing[rule.Index], rule) ? rule.Index : -1;
+
+    private RuleTrace ManualTrace(RoutingRule rule)
+    {
+        var slot = RuleSlot(rule);
+        return slot < 0 ? new RuleTrace(rule, false, ManualOwnerText) : _manualTraces[slot] ??= new RuleTrace(rule, false, ManualOwnerText);
+    }
+
+    private RuleTrace FailureTrace(RoutingRule rule, in ConditionFailure failure)
+    {
+        var index = RuleSlot(rule);
+        if (index < 0)
+        {
+            return new RuleTrace(rule, failure);
+        }
+
+        var table = Volatile.Read(ref _failureTraces[index]);
+        if (table is null)
+        {
+            table = new RuleTrace?[FailureTraceSlots];
+            table = Interlocked.CompareExchange(ref _failureTraces[index], table, null) ?? table;
+        }
+
+        var hash = failure.Actual.GetHashCode() ^ (failure.Node is null ? 0 : RuntimeHelpers.GetHashCode(failure.Node));
+        ref var slot = ref table[hash & (FailureTraceSlots - 1)];
+        var cached = Volatile.Read(ref slot);
+        if (cached is not null)
+        {
+            var seen = cached.Failure;
+            if (ReferenceEquals(seen.Node, failure.Node) && ReferenceEquals(seen.FirstAlternative, failure.FirstAlternative) &&
+                seen.Actual.Equals(failure.Actual))
+            {
+                return cached;
+            }
+        }
+
+        var trace = new RuleTrace(rule, failure);
+        Volatile.Write(ref slot, trace);
+        return trace;
     }
 
     private string? Trigger(EvaluationScope scope)
@@ -325,8 +392,10 @@ internal sealed class OwnerRouter
         candidates.Clear();
         var strict = assign.Hours == HoursMode.Strict;
         var anyInHours = false;
-        foreach (var m in team.Members)
+        var members = team.Members;
+        for (var i = 0; i < members.Count; i++)
         {
+            var m = members[i];
             ExclusionReason? reason = null;
             var inHours = true;
             if (!m.Active)
@@ -425,8 +494,10 @@ internal sealed class OwnerRouter
         Member? best = null;
         var bestCount = 0;
         var bestLatest = long.MinValue;
-        foreach (var m in team.Members)
+        var members = team.Members;
+        for (var i = 0; i < members.Count; i++)
         {
+            var m = members[i];
             var (count, latest) = state.Ownership(scope.Account.Id, m, decision.Before);
             if (count > bestCount || (count == bestCount && count > 0 && latest > bestLatest))
             {
