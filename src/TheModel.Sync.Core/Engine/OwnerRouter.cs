@@ -29,7 +29,9 @@ internal sealed class OwnerRouter
     private readonly string?[] _queueTexts;
     private readonly string?[] _memberTexts;
     private readonly string?[] _teamTexts;
-    private readonly string?[] _rotationTexts;
+    // By (label, chosen, member chosen before): quadratic in members, so kept only for rosters up to MaxRotationTexts.
+    private readonly string?[]? _rotationTexts;
+    private const int MaxRotationTexts = 256;
 
     // Per routing rule, the traces of its failed `when`s by (failing node, value seen): a decision shares the trace of
     // an earlier one that failed the same way, so neither the trace nor its text is made again. Direct-mapped and
@@ -65,7 +67,9 @@ internal sealed class OwnerRouter
         _queueTexts = new string?[rules.Queues.Count * QueueTextKinds];
         _memberTexts = new string?[rules.Members.Count * MemberTextKinds];
         _teamTexts = new string?[rules.Teams.Count];
-        _rotationTexts = new string?[RotationLabelTexts.Length * rules.Members.Count * (rules.Members.Count + 1)];
+        _rotationTexts = rules.Members.Count <= MaxRotationTexts
+            ? new string?[RotationLabelTexts.Length * rules.Members.Count * (rules.Members.Count + 1)]
+            : null;
     }
 
     private string QueueText(OwnerQueue queue, int kind)
@@ -561,7 +565,7 @@ internal sealed class OwnerRouter
     {
         // A pointer naming no member of the team (a member since removed) is formatted each time.
         var members = _rules.Members.Count;
-        if (MemberSlot(chosen, 0) >= 0 && (last is null || (lastMember is not null && MemberSlot(lastMember, 0) >= 0)))
+        if (_rotationTexts is not null && MemberSlot(chosen, 0) >= 0 && (last is null || (lastMember is not null && MemberSlot(lastMember, 0) >= 0)))
         {
             var index = (((label * members) + chosen.Index) * (members + 1)) + (lastMember is null ? 0 : lastMember.Index + 1);
             return _rotationTexts[index] ??= FormatRotationText(label, chosen, last);
