@@ -42,8 +42,27 @@ public abstract class Condition
     /// <summary>Why this node did not hold, in words, given the value it saw.</summary>
     public abstract string DescribeFailure(Value actual);
 
+    private const string BecausePrefix = "when did not hold: ";
+
+    /// <summary>
+    /// <paramref name="prefix"/> + <see cref="DescribeFailure(Value)"/> + <paramref name="suffix"/>; a node whose
+    /// failures are many-valued (a predicate naming the value it saw) builds it as one string.
+    /// </summary>
+    internal virtual string DescribeFailure(string prefix, Value actual, string suffix) => prefix + DescribeFailure(actual) + suffix;
+
+    // A power of two: a value's slot is its hash's low bits.
     private const int BecauseCacheSize = 1024;
-    private readonly Dictionary<(Value, bool), string> _because = [];
+
+    // Direct-mapped and lock-free: a slot holds one immutable entry, replaced whole (reference writes are atomic), so
+    // readers on other threads see either the old entry or the new one. A collision only costs a second formatting.
+    private BecauseEntry?[]? _because;
+
+    private sealed class BecauseEntry(Value actual, bool anyPrefix, string text)
+    {
+        public readonly Value Actual = actual;
+        public readonly bool AnyPrefix = anyPrefix;
+        public readonly string Text = text;
+    }
 
     /// <summary>
     /// <c>when did not hold: </c> plus <see cref="DescribeFailure"/>, remembered per value seen: most failures repeat
@@ -51,26 +70,25 @@ public abstract class Condition
     /// </summary>
     public string BecauseText(Value actual, bool anyPrefix)
     {
-        var key = (actual, anyPrefix);
-        lock (_because)
+        var slots = Volatile.Read(ref _because);
+        if (slots is null)
         {
-            if (_because.TryGetValue(key, out var cached))
-            {
-                return cached;
-            }
+            // Only conditions that fail in routing get a table; two threads racing here each make one, and one wins.
+            slots = new BecauseEntry?[BecauseCacheSize];
+            slots = Interlocked.CompareExchange(ref _because, slots, null) ?? slots;
         }
 
-        var text = "when did not hold: " + (anyPrefix ? AnyCondition.Describe(DescribeFailure(actual)) : DescribeFailure(actual));
-        lock (_because)
+        var slot = (actual.GetHashCode() ^ (anyPrefix ? 0x5bd1e995 : 0)) & (BecauseCacheSize - 1);
+        var entry = Volatile.Read(ref slots[slot]);
+        if (entry is not null && entry.AnyPrefix == anyPrefix && entry.Actual.Equals(actual))
         {
-            if (_because.Count >= BecauseCacheSize)
-            {
-                _because.Clear();
-            }
-
-            _because[key] = text;
+            return entry.Text;
         }
 
+        var text = anyPrefix
+            ? DescribeFailure(AnyCondition.BecausePrefix, actual, AnyCondition.BecauseSuffix)
+            : DescribeFailure(BecausePrefix, actual, string.Empty);
+        Volatile.Write(ref slots[slot], new BecauseEntry(actual, anyPrefix, text));
         return text;
     }
 
@@ -137,6 +155,9 @@ public sealed class AnyCondition(IReadOnlyList<Condition> items) : Condition
         failure.Actual = first.Actual;
         return false;
     }
+
+    internal const string BecausePrefix = "when did not hold: none of the alternatives held (the first: ";
+    internal const string BecauseSuffix = ")";
 
     internal static string Describe(string firstAlternative) => $"none of the alternatives held (the first: {firstAlternative})";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using TheModel.Sync.Core.Engine;
 using TheModel.Sync.Core.Model;
@@ -11,6 +12,10 @@ public sealed class Predicate : Condition
 {
     private readonly Value[] _operands;
     private readonly HashSet<string>? _stringSet;
+
+    // The operands as explanations write them, made on the first failure described.
+    private string[]? _operandTexts;
+    private string? _operandList;
 
     private Predicate(FieldRef field, PredicateOp op, Value[] operands, Regex? regex, NamedList? list, TimeSpan duration, bool exists)
     {
@@ -179,39 +184,111 @@ public sealed class Predicate : Condition
         }
     }
 
-    public override string DescribeFailure(Value actual)
+    public override string DescribeFailure(Value actual) => DescribeFailure(string.Empty, actual, string.Empty);
+
+    // Explanations name the value seen, so a routing rule on a domain or a company formats one text per person: it is
+    // built in one buffer, with the operands' texts (fixed per predicate) formatted once.
+    internal override string DescribeFailure(string prefix, Value actual, string suffix)
     {
-        var seen = $"{Field.Path} is {actual}";
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        text.AppendLiteral(prefix);
+        text.AppendLiteral(Field.Path);
         if (actual.IsMissing && Op != PredicateOp.Exists)
         {
-            return $"{Field.Path} is missing";
+            text.AppendLiteral(" is missing");
+        }
+        else if (Op == PredicateOp.Exists && ExistsExpected)
+        {
+            text.AppendLiteral(" is missing");
+        }
+        else
+        {
+            text.AppendLiteral(" is ");
+            AppendValue(ref text, actual);
+            switch (Op)
+            {
+                case PredicateOp.Exists:
+                    text.AppendLiteral(", expected it missing");
+                    break;
+                case PredicateOp.Eq:
+                    Append(ref text, ", not ", OperandText(0));
+                    break;
+                case PredicateOp.In:
+                    Append(ref text, ", not one of [", OperandList(), "]");
+                    break;
+                case PredicateOp.NotIn:
+                    Append(ref text, ", one of the excluded [", OperandList(), "]");
+                    break;
+                case PredicateOp.Gt:
+                    Append(ref text, ", not > ", OperandText(0));
+                    break;
+                case PredicateOp.Gte:
+                    Append(ref text, ", not >= ", OperandText(0));
+                    break;
+                case PredicateOp.Lt:
+                    Append(ref text, ", not < ", OperandText(0));
+                    break;
+                case PredicateOp.Lte:
+                    Append(ref text, ", not <= ", OperandText(0));
+                    break;
+                case PredicateOp.Between:
+                    Append(ref text, ", not between ", OperandText(0), " and ");
+                    text.AppendLiteral(OperandText(1));
+                    break;
+                case PredicateOp.Contains:
+                    Append(ref text, ", does not contain ", OperandText(0));
+                    break;
+                case PredicateOp.StartsWith:
+                    Append(ref text, ", does not start with ", OperandText(0));
+                    break;
+                case PredicateOp.EndsWith:
+                    Append(ref text, ", does not end with ", OperandText(0));
+                    break;
+                case PredicateOp.Matches:
+                    Append(ref text, ", does not match /", Regex!.ToString(), "/");
+                    break;
+                case PredicateOp.InList:
+                    Append(ref text, ", not in list ", List!.Id);
+                    break;
+                case PredicateOp.OlderThan:
+                    Append(ref text, ", not older than ", Durations.Format(Duration));
+                    break;
+                case PredicateOp.NewerThan:
+                    Append(ref text, ", not newer than ", Durations.Format(Duration));
+                    break;
+            }
         }
 
-        return Op switch
-        {
-            PredicateOp.Exists => ExistsExpected ? $"{Field.Path} is missing" : $"{seen}, expected it missing",
-            PredicateOp.Eq => $"{seen}, not {_operands[0]}",
-            PredicateOp.Ne => $"{seen}",
-            PredicateOp.In => $"{seen}, not one of [{OperandList()}]",
-            PredicateOp.NotIn => $"{seen}, one of the excluded [{OperandList()}]",
-            PredicateOp.Gt => $"{seen}, not > {_operands[0]}",
-            PredicateOp.Gte => $"{seen}, not >= {_operands[0]}",
-            PredicateOp.Lt => $"{seen}, not < {_operands[0]}",
-            PredicateOp.Lte => $"{seen}, not <= {_operands[0]}",
-            PredicateOp.Between => $"{seen}, not between {_operands[0]} and {_operands[1]}",
-            PredicateOp.Contains => $"{seen}, does not contain {_operands[0]}",
-            PredicateOp.StartsWith => $"{seen}, does not start with {_operands[0]}",
-            PredicateOp.EndsWith => $"{seen}, does not end with {_operands[0]}",
-            PredicateOp.Matches => $"{seen}, does not match /{Regex}/",
-            PredicateOp.InList => $"{seen}, not in list {List!.Id}",
-            PredicateOp.OlderThan => $"{seen}, not older than {Durations.Format(Duration)}",
-            PredicateOp.NewerThan => $"{seen}, not newer than {Durations.Format(Duration)}",
-            _ => seen,
-        };
+        text.AppendLiteral(suffix);
+        return text.ToStringAndClear();
     }
 
+    private static void Append(ref DefaultInterpolatedStringHandler text, string a, string b, string c = "")
+    {
+        text.AppendLiteral(a);
+        text.AppendLiteral(b);
+        text.AppendLiteral(c);
+    }
+
+    /// <summary>As <see cref="Value.ToString"/> writes it, without the intermediate strings for a quoted text.</summary>
+    private static void AppendValue(ref DefaultInterpolatedStringHandler text, Value v)
+    {
+        if (v.Kind == ValueKind.String)
+        {
+            text.AppendLiteral("\"");
+            text.AppendLiteral(v.AsString);
+            text.AppendLiteral("\"");
+        }
+        else
+        {
+            text.AppendLiteral(v.ToString());
+        }
+    }
+
+    private string OperandText(int i) => (_operandTexts ??= Array.ConvertAll(_operands, o => o.ToString()))[i];
+
     private string OperandList() =>
-        string.Join(", ", _operands.Select(o => o.Kind == ValueKind.String ? o.AsString : o.ToString()));
+        _operandList ??= string.Join(", ", _operands.Select(o => o.Kind == ValueKind.String ? o.AsString : o.ToString()));
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Field.Path} {Op}");
 }

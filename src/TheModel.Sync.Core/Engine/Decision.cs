@@ -41,11 +41,13 @@ public sealed record DecisionAction
     public DateTimeOffset? Due { get; init; }
 }
 
-/// <summary>Why a routing rule did or did not decide.</summary>
+/// <summary>Why a routing rule did or did not decide. Immutable: the engine hands the same trace to many decisions.</summary>
 public sealed class RuleTrace
 {
     private readonly ConditionFailure _failure;
-    private readonly string? _because;
+
+    // Set once the failure is first described (a benign race: every thread writes the same text).
+    private string? _because;
 
     public RuleTrace(RoutingRule rule, bool applied, string? because)
     {
@@ -64,8 +66,10 @@ public sealed class RuleTrace
 
     public bool Applied { get; }
 
+    internal ConditionFailure Failure => _failure;
+
     /// <summary>Formatted on demand so that evaluation does not build strings nobody reads.</summary>
-    public string? Because => _because ?? (Applied ? null : _failure.Because());
+    public string? Because => _because ?? (Applied ? null : _because = _failure.Because());
 }
 
 public enum ExclusionReason : byte
@@ -196,11 +200,15 @@ public sealed class Decision
 
     public RotationUpdate? Rotation { get; set; }
 
+    // Made on first use: most decisions breach no SLA, and simulate never reads these.
+    private List<string>? _slaReassigns;
+    private List<string>? _slaBreachesHandled;
+
     /// <summary>SLA reassigns this decision made (for the worker's per-stage-entry count).</summary>
-    public List<string> SlaReassigns { get; } = [];
+    public List<string> SlaReassigns => _slaReassigns ??= [];
 
     /// <summary>SLA breaches whose <c>on_breach</c> ran in this decision.</summary>
-    public List<string> SlaBreachesHandled { get; } = [];
+    public List<string> SlaBreachesHandled => _slaBreachesHandled ??= [];
 }
 
 /// <summary>What the worker remembers between evaluations of a person; <c>simulate</c> has none.</summary>

@@ -19,6 +19,16 @@ public sealed class DecisionEngine
     private readonly OwnerRouter _router;
     private readonly Func<Account, Opportunity?>? _lostOpportunity;
 
+    // The rule set's lists as arrays: walking an IReadOnlyList with foreach boxes its enumerator on every evaluation.
+    private readonly Segment[] _segments;
+    private readonly ScoreRule[] _fit;
+    private readonly ScoreRule[] _engagement;
+    private readonly RecycleRule[] _recycle;
+    private readonly SlaRule[] _slas;
+
+    // The note an engagement rule leaves when its decay has no start, by rule position: formatted once, not per person.
+    private readonly string?[] _zeroPointNotes;
+
     /// <param name="lostOpportunity">
     /// The account's most recent lost opportunity, which a recheck's <c>set</c> and <c>task</c> see as
     /// <c>opportunity.*</c> (a recheck comes months after the event that recycled the person); null when unknown.
@@ -29,6 +39,12 @@ public sealed class DecisionEngine
         _accounts = accounts;
         _router = new OwnerRouter(rules);
         _lostOpportunity = lostOpportunity;
+        _segments = [.. rules.Segments];
+        _fit = [.. rules.Scoring.Fit];
+        _engagement = [.. rules.Scoring.Engagement];
+        _recycle = [.. rules.Recycle];
+        _slas = [.. rules.Slas];
+        _zeroPointNotes = new string?[_engagement.Length];
     }
 
     public RuleSet Rules => _rules;
@@ -44,10 +60,32 @@ public sealed class DecisionEngine
         return new Footprint(match.Account?.Id, owner.Member, person.Stage ?? Stage.New, person.OwnerSetAt?.UtcTicks ?? long.MinValue);
     }
 
+    // One scope per thread, taken while an evaluation runs (a nested evaluation, should a callback start one, makes
+    // its own): no decision keeps its scope, so it need not be allocated per person.
+    [ThreadStatic]
+    private static EvaluationScope? t_scope;
+
     public Decision Evaluate(Person person, DateTimeOffset at, IRoutingState state, EvaluationHistory? history = null, RecycleEvent? recycleEvent = null)
     {
         history ??= EvaluationHistory.None;
-        var scope = new EvaluationScope(person, at);
+        var scope = t_scope;
+        if (scope is null)
+        {
+            scope = new EvaluationScope(person, at);
+        }
+        else
+        {
+            t_scope = null;
+            scope.Reset(person, at);
+        }
+
+        var decision = Evaluate(scope, person, at, state, history, recycleEvent);
+        t_scope = scope;
+        return decision;
+    }
+
+    private Decision Evaluate(EvaluationScope scope, Person person, DateTimeOffset at, IRoutingState state, EvaluationHistory history, RecycleEvent? recycleEvent)
+    {
         var decision = new Decision { PersonId = person.Id, At = at, ConfigVersion = _rules.Version };
 
         // Step 1: domain, account, segment, score.
@@ -104,7 +142,7 @@ public sealed class DecisionEngine
 
     private void ComputeSegment(EvaluationScope scope)
     {
-        foreach (var segment in _rules.Segments)
+        foreach (var segment in _segments)
         {
             if (segment.When.Holds(scope))
             {
@@ -117,7 +155,7 @@ public sealed class DecisionEngine
     private void ComputeScore(EvaluationScope scope, Decision decision)
     {
         double fit = 0;
-        foreach (var rule in _rules.Scoring.Fit)
+        foreach (var rule in _fit)
         {
             if (rule.When.Holds(scope))
             {
@@ -127,8 +165,9 @@ public sealed class DecisionEngine
         }
 
         double engagement = 0;
-        foreach (var rule in _rules.Scoring.Engagement)
+        for (var i = 0; i < _engagement.Length; i++)
         {
+            var rule = _engagement[i];
             if (!rule.When.Holds(scope))
             {
                 continue;
@@ -146,7 +185,7 @@ public sealed class DecisionEngine
                 else
                 {
                     points = 0;
-                    decision.Why.Notes.Add($"engagement rule {rule.Id} counts zero points: {decay.From.Path} is missing");
+                    decision.Why.Notes.Add(_zeroPointNotes[i] ??= $"engagement rule {rule.Id} counts zero points: {decay.From.Path} is missing");
                 }
             }
 
@@ -177,8 +216,9 @@ public sealed class DecisionEngine
     /// <summary>Applies a <c>set:</c> (section 14: stage, recycle_reason, recheck_at, fields.NAME).</summary>
     internal static void ApplySet(EvaluationScope scope, Decision decision, IReadOnlyList<FieldAssignment> set, string rule)
     {
-        foreach (var a in set)
+        for (var i = 0; i < set.Count; i++)
         {
+            var a = set[i];
             var field = a.Field;
             switch (field.Id)
             {
@@ -207,7 +247,7 @@ public sealed class DecisionEngine
     {
         // A rule has fired for the current stage entry when recheck_at is set and later than stage_entered_at.
         var fired = scope.RecheckAt is { } recheck && (scope.StageEnteredAt is not { } entered || recheck > entered);
-        foreach (var rule in _rules.Recycle)
+        foreach (var rule in _recycle)
         {
             if (rule.On == RecycleTrigger.None)
             {
@@ -293,7 +333,7 @@ public sealed class DecisionEngine
     private SlaBreachAction? CheckSlas(EvaluationScope scope, Decision decision, EvaluationHistory history)
     {
         SlaBreachAction? reassign = null;
-        foreach (var sla in _rules.Slas)
+        foreach (var sla in _slas)
         {
             if (!sla.Applies.Holds(scope) || scope.Owner.Kind != OwnerKind.Member)
             {

@@ -11,24 +11,13 @@ public sealed class EvaluationScope
 {
     private List<KeyValuePair<string, Value>>? _fieldOverrides;
 
-    public EvaluationScope(Person person, DateTimeOffset at)
-    {
-        Person = person;
-        At = at;
-        AtTicks = at.UtcTicks;
-        Stage = person.Stage ?? Records.Stage.New;
-        StageEnteredAt = person.StageEnteredAt;
-        RecycleReason = person.RecycleReason;
-        RecycleRule = person.RecycleRule;
-        RecheckAt = person.RecheckAt;
-        OwnerSetAt = person.OwnerSetAt;
-    }
+    public EvaluationScope(Person person, DateTimeOffset at) => Reset(person, at);
 
-    public Person Person { get; }
+    public Person Person { get; private set; }
 
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At { get; private set; }
 
-    public long AtTicks { get; }
+    public long AtTicks { get; private set; }
 
     public Stage Stage { get; set; }
 
@@ -65,6 +54,36 @@ public sealed class EvaluationScope
 
     /// <summary>The members among <c>previous_owners</c>, resolved once per evaluation when routing needs them.</summary>
     internal List<Member>? PreviousMembers { get; set; }
+
+    /// <summary>
+    /// Makes this scope as new for another evaluation (the engine reuses one per thread): every property is set again,
+    /// none is left from the last person.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Person))]
+    internal void Reset(Person person, DateTimeOffset at)
+    {
+        Person = person;
+        At = at;
+        AtTicks = at.UtcTicks;
+        Stage = person.Stage ?? Records.Stage.New;
+        StageEnteredAt = person.StageEnteredAt;
+        RecycleReason = person.RecycleReason;
+        RecycleRule = person.RecycleRule;
+        RecheckAt = person.RecheckAt;
+        Owner = default;
+        OwnerSetAt = person.OwnerSetAt;
+        Domain = null;
+        Account = null;
+        AccountOwner = default;
+        Opportunity = null;
+        Segment = null;
+        Fit = 0;
+        Engagement = 0;
+        Score = 0;
+        Scored = false;
+        PreviousMembers = null;
+        _fieldOverrides?.Clear();
+    }
 
     public void SetCustomField(string name, Value value)
     {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using TheModel.Sync.Core.Conditions;
 using TheModel.Sync.Core.Model;
 
 namespace TheModel.Sync.Core.Engine;
@@ -10,6 +12,9 @@ internal sealed class OwnerRouter
 
     private readonly RuleSet _rules;
 
+    // An array: walking the IReadOnlyList with foreach would box its enumerator on every routing.
+    private readonly RoutingRule[] _routing;
+
     [ThreadStatic]
     private static List<Member>? t_eligible;
 
@@ -19,7 +24,104 @@ internal sealed class OwnerRouter
     [ThreadStatic]
     private static List<Member>? t_tied;
 
-    public OwnerRouter(RuleSet rules) => _rules = rules;
+    // Explanation texts that depend only on the rule set (a queue, a member, a team) are formatted once and shared by
+    // every decision that needs them; slots fill lazily, and a race only formats the same text twice.
+    private readonly string?[] _queueTexts;
+    private readonly string?[] _memberTexts;
+    private readonly string?[] _teamTexts;
+    // By (label, chosen, member chosen before): quadratic in members, so kept only for rosters up to MaxRotationTexts.
+    private readonly string?[]? _rotationTexts;
+    private const int MaxRotationTexts = 256;
+
+    // Per routing rule, the traces of its failed `when`s by (failing node, value seen): a decision shares the trace of
+    // an earlier one that failed the same way, so neither the trace nor its text is made again. Direct-mapped and
+    // lock-free like Condition's text cache; tables are made for the rules that fail.
+    private const int FailureTraceSlots = 256;
+    private readonly RuleTrace?[]?[] _failureTraces;
+    private readonly RuleTrace?[] _manualTraces;
+
+    private const int QueueOwnerIs = 0;
+    private const int QueueAlreadyIn = 1;
+    private const int QueueTo = 2;
+    private const int QueueTextKinds = 3;
+
+    // Per member: "not active", "eligible member of its team", then per kind of target (Targets): already the owner,
+    // to, and excluded for each ExclusionReason.
+    private const int MemberNotActive = 0;
+    private const int MemberEligibleInTeam = 1;
+    private const int TargetAlreadyOwner = 0;
+    private const int TargetTo = 1;
+    private const int TargetExcluded = 2;
+    private const int TargetTextKinds = TargetExcluded + 5;
+    private const int MemberTextKinds = 2 + (4 * TargetTextKinds);
+
+    private static readonly string[] Targets = ["account owner", "previous owner", "current owner", "member"];
+    private static readonly string[] RotationLabelTexts = ["round_robin", "least_loaded tie broken by round_robin"];
+
+    public OwnerRouter(RuleSet rules)
+    {
+        _rules = rules;
+        _routing = [.. rules.Routing];
+        _failureTraces = new RuleTrace?[]?[_routing.Length];
+        _manualTraces = new RuleTrace?[_routing.Length];
+        _queueTexts = new string?[rules.Queues.Count * QueueTextKinds];
+        _memberTexts = new string?[rules.Members.Count * MemberTextKinds];
+        _teamTexts = new string?[rules.Teams.Count];
+        _rotationTexts = rules.Members.Count <= MaxRotationTexts
+            ? new string?[RotationLabelTexts.Length * rules.Members.Count * (rules.Members.Count + 1)]
+            : null;
+    }
+
+    private string QueueText(OwnerQueue queue, int kind)
+    {
+        var queues = _rules.Queues;
+        for (var i = 0; i < queues.Count; i++)
+        {
+            if (ReferenceEquals(queues[i], queue))
+            {
+                ref var slot = ref _queueTexts[(i * QueueTextKinds) + kind];
+                return slot ??= FormatQueueText(queue, kind);
+            }
+        }
+
+        return FormatQueueText(queue, kind);
+    }
+
+    private static string FormatQueueText(OwnerQueue queue, int kind) => kind switch
+    {
+        QueueOwnerIs => $"the owner is queue {queue.Key}",
+        QueueAlreadyIn => $"the person is already in queue {queue.Key}",
+        _ => $"to queue {queue.Key}",
+    };
+
+    /// <summary>The member's slot for a text, or -1 for a member of another rule set (then formatted each time).</summary>
+    private int MemberSlot(Member m, int kind) =>
+        m.Index < _rules.Members.Count && ReferenceEquals(_rules.Members[m.Index], m) ? (m.Index * MemberTextKinds) + kind : -1;
+
+    private string MemberText(Member m, int kind)
+    {
+        var slot = MemberSlot(m, kind);
+        return slot < 0 ? FormatMemberText(m, kind) : _memberTexts[slot] ??= FormatMemberText(m, kind);
+    }
+
+    private static string FormatMemberText(Member m, int kind)
+    {
+        switch (kind)
+        {
+            case MemberNotActive:
+                return $"the owner {m.Id} is not an active member";
+            case MemberEligibleInTeam:
+                return $"the current owner {m.Id} is an eligible member of team {m.Team.Id}";
+        }
+
+        var what = Targets[(kind - 2) / TargetTextKinds];
+        return ((kind - 2) % TargetTextKinds) switch
+        {
+            TargetAlreadyOwner => $"{what} {m.Id} is already the owner",
+            TargetTo => $"to {what} {m.Id}",
+            var excluded => $"{what} {m.Id} is excluded: {((ExclusionReason)(excluded - TargetExcluded)).Name()}",
+        };
+    }
 
     public void Route(EvaluationScope scope, Decision decision, IRoutingState state, SlaBreachAction? reassign)
     {
@@ -32,20 +134,26 @@ internal sealed class OwnerRouter
         }
 
         decision.Why.Trigger = trigger;
-        var manual = IsManualOwner(scope);
-        foreach (var rule in _rules.Routing)
+        var traces = decision.Why.Rules;
+        if (traces.Capacity < _routing.Length)
         {
-            var failure = default(Conditions.ConditionFailure);
+            // Room for a trace per rule at once, instead of growing the list twice on the way down the rules.
+            traces.Capacity = _routing.Length;
+        }
+
+        var manual = IsManualOwner(scope);
+        foreach (var rule in _routing)
+        {
+            var failure = default(ConditionFailure);
             if (!rule.When.Holds(scope, ref failure))
             {
-                decision.Why.Rules.Add(new RuleTrace(rule, failure));
+                decision.Why.Rules.Add(FailureTrace(rule, failure));
                 continue;
             }
 
             if (manual && !rule.OverrideManual)
             {
-                decision.Why.Rules.Add(new RuleTrace(rule, false,
-                    "the owner was changed by hand after this service's last write and the stage has not changed since; the rule has no override: manual"));
+                decision.Why.Rules.Add(ManualTrace(rule));
                 decision.Outcome = DecisionOutcome.Kept;
                 decision.Because = "manual_owner";
                 return;
@@ -81,7 +189,53 @@ internal sealed class OwnerRouter
         decision.Because = "no_rule_applied";
     }
 
-    private static string? Trigger(EvaluationScope scope)
+    private const string ManualOwnerText =
+        "the owner was changed by hand after this service's last write and the stage has not changed since; the rule has no override: manual";
+
+    /// <summary>The rule's position in this rule set, or -1 for a rule of another (then nothing is shared).</summary>
+    private int RuleSlot(RoutingRule rule) =>
+        rule.Index >= 0 && rule.Index < _routing.Length && ReferenceEquals(_routing[rule.Index], rule) ? rule.Index : -1;
+
+    private RuleTrace ManualTrace(RoutingRule rule)
+    {
+        var slot = RuleSlot(rule);
+        return slot < 0 ? new RuleTrace(rule, false, ManualOwnerText) : _manualTraces[slot] ??= new RuleTrace(rule, false, ManualOwnerText);
+    }
+
+    private RuleTrace FailureTrace(RoutingRule rule, in ConditionFailure failure)
+    {
+        var index = RuleSlot(rule);
+        if (index < 0)
+        {
+            return new RuleTrace(rule, failure);
+        }
+
+        var table = Volatile.Read(ref _failureTraces[index]);
+        if (table is null)
+        {
+            table = new RuleTrace?[FailureTraceSlots];
+            table = Interlocked.CompareExchange(ref _failureTraces[index], table, null) ?? table;
+        }
+
+        var hash = failure.Actual.GetHashCode() ^ (failure.Node is null ? 0 : RuntimeHelpers.GetHashCode(failure.Node));
+        ref var slot = ref table[hash & (FailureTraceSlots - 1)];
+        var cached = Volatile.Read(ref slot);
+        if (cached is not null)
+        {
+            var seen = cached.Failure;
+            if (ReferenceEquals(seen.Node, failure.Node) && ReferenceEquals(seen.FirstAlternative, failure.FirstAlternative) &&
+                seen.Actual.Equals(failure.Actual))
+            {
+                return cached;
+            }
+        }
+
+        var trace = new RuleTrace(rule, failure);
+        Volatile.Write(ref slot, trace);
+        return trace;
+    }
+
+    private string? Trigger(EvaluationScope scope)
     {
         var owner = scope.Owner;
         switch (owner.Kind)
@@ -89,14 +243,14 @@ internal sealed class OwnerRouter
             case OwnerKind.None:
                 return "the person has no owner";
             case OwnerKind.Queue:
-                return $"the owner is queue {owner.Queue!.Key}";
+                return QueueText(owner.Queue!, QueueOwnerIs);
             case OwnerKind.External:
                 return "the owner is not a member or queue of this config (external)";
         }
 
         if (!owner.Member!.Active)
         {
-            return $"the owner {owner.Member.Id} is not an active member";
+            return MemberText(owner.Member, MemberNotActive);
         }
 
         if (scope.StageEnteredAt is { } entered && scope.OwnerSetAt is { } set && entered > set)
@@ -165,16 +319,16 @@ internal sealed class OwnerRouter
     {
         var assign = rule.Assign;
         Member? named;
-        string what;
+        int what;
         switch (assign.Kind)
         {
             case TargetKind.Queue:
                 return new Resolution(true, OwnerRef.ForQueue(assign.Queue!),
-                    scope.Owner.Queue == assign.Queue ? $"the person is already in queue {assign.Queue!.Key}" : $"to queue {assign.Queue!.Key}", null);
+                    QueueText(assign.Queue!, scope.Owner.Queue == assign.Queue ? QueueAlreadyIn : QueueTo), null);
             case TargetKind.Team:
                 return ResolveTeam(rule, scope, decision, state, excludePrevious);
             case TargetKind.AccountOwner:
-                what = "account owner";
+                what = 0;
                 if (scope.Account is null)
                 {
                     return Resolution.No("no account matched, so there is no account owner");
@@ -190,7 +344,7 @@ internal sealed class OwnerRouter
                 named = scope.AccountOwner.Member;
                 break;
             case TargetKind.PreviousOwner:
-                what = "previous owner";
+                what = 1;
                 named = PreviousOwner(scope, _rules);
                 if (named is null)
                 {
@@ -199,7 +353,7 @@ internal sealed class OwnerRouter
 
                 break;
             case TargetKind.CurrentOwner:
-                what = "current owner";
+                what = 2;
                 named = scope.Owner.Member;
                 if (named is null)
                 {
@@ -208,7 +362,7 @@ internal sealed class OwnerRouter
 
                 break;
             default:
-                what = "member";
+                what = 3;
                 named = assign.Member!;
                 break;
         }
@@ -220,12 +374,14 @@ internal sealed class OwnerRouter
         if (reason is { } r)
         {
             decision.Why.Excluded.Add(new Exclusion(named, r, rule.Id));
-            return Resolution.No($"{what} {named.Id} is excluded: {r.Name()}");
+            return Resolution.No(MemberText(named, TargetText(what, TargetExcluded + (int)r)));
         }
 
         return new Resolution(true, OwnerRef.ForMember(named),
-            scope.Owner.Member == named ? $"{what} {named.Id} is already the owner" : $"to {what} {named.Id}", null);
+            MemberText(named, TargetText(what, scope.Owner.Member == named ? TargetAlreadyOwner : TargetTo)), null);
     }
+
+    private static int TargetText(int what, int kind) => 2 + (what * TargetTextKinds) + kind;
 
     private static int OpenExcludingSelf(Member m, IRoutingState state, Decision decision) =>
         state.OpenCount(m) - (decision.Before.Owner == m && decision.Before.CountsAsOpen ? 1 : 0);
@@ -240,8 +396,10 @@ internal sealed class OwnerRouter
         candidates.Clear();
         var strict = assign.Hours == HoursMode.Strict;
         var anyInHours = false;
-        foreach (var m in team.Members)
+        var members = team.Members;
+        for (var i = 0; i < members.Count; i++)
         {
+            var m = members[i];
             ExclusionReason? reason = null;
             var inHours = true;
             if (!m.Active)
@@ -285,12 +443,16 @@ internal sealed class OwnerRouter
 
         if (eligible.Count == 0)
         {
-            return Resolution.No($"no eligible member in team {team.Id}");
+            return Resolution.No(team.Index < _teamTexts.Length && ReferenceEquals(_rules.Teams[team.Index], team)
+                ? _teamTexts[team.Index] ??= NoEligibleMember(team)
+                : NoEligibleMember(team));
         }
 
         if (scope.Owner.Member is { } current && eligible.Contains(current))
         {
-            return new Resolution(true, scope.Owner, $"the current owner {current.Id} is an eligible member of team {team.Id}", null);
+            return new Resolution(true, scope.Owner, ReferenceEquals(current.Team, team)
+                ? MemberText(current, MemberEligibleInTeam)
+                : $"the current owner {current.Id} is an eligible member of team {team.Id}", null);
         }
 
         if (!anyInHours)
@@ -324,6 +486,8 @@ internal sealed class OwnerRouter
         return Choose(strategy, team, candidates, state, decision);
     }
 
+    private static string NoEligibleMember(Team team) => $"no eligible member in team {team.Id}";
+
     private static (Member Member, int Count)? StickyMember(EvaluationScope scope, Team team, IRoutingState state, Decision decision)
     {
         if (scope.Account is null)
@@ -334,8 +498,10 @@ internal sealed class OwnerRouter
         Member? best = null;
         var bestCount = 0;
         var bestLatest = long.MinValue;
-        foreach (var m in team.Members)
+        var members = team.Members;
+        for (var i = 0; i < members.Count; i++)
         {
+            var m = members[i];
             var (count, latest) = state.Ownership(scope.Account.Id, m, decision.Before);
             if (count > bestCount || (count == bestCount && count > 0 && latest > bestLatest))
             {
@@ -348,7 +514,7 @@ internal sealed class OwnerRouter
         return best is null ? null : (best, bestCount);
     }
 
-    private static Resolution Choose(RoutingStrategy strategy, Team team, List<Member> candidates, IRoutingState state, Decision decision)
+    private Resolution Choose(RoutingStrategy strategy, Team team, List<Member> candidates, IRoutingState state, Decision decision)
     {
         switch (strategy)
         {
@@ -357,14 +523,16 @@ internal sealed class OwnerRouter
             case RoutingStrategy.LeastLoaded:
                 return LeastLoaded(team, candidates, state, decision);
             default:
-                return RoundRobin(team, candidates, state, "round_robin");
+                return RoundRobin(team, candidates, state, 0);
         }
     }
 
-    private static Resolution RoundRobin(Team team, List<Member> candidates, IRoutingState state, string label)
+    /// <param name="label">An index into <see cref="RotationLabelTexts"/>: what the explanation calls this rotation.</param>
+    private Resolution RoundRobin(Team team, List<Member> candidates, IRoutingState state, int label)
     {
         var last = state.LastChosen(team);
         var start = 0;
+        Member? lastMember = null;
         if (last is not null)
         {
             for (var i = 0; i < team.Members.Count; i++)
@@ -372,6 +540,7 @@ internal sealed class OwnerRouter
                 if (team.Members[i].Id == last)
                 {
                     start = i + 1;
+                    lastMember = team.Members[i];
                     break;
                 }
             }
@@ -383,7 +552,7 @@ internal sealed class OwnerRouter
             var m = team.Members[(start + i) % n];
             if (candidates.Contains(m))
             {
-                var because = last is null ? $"{label}: {m.Id} is first" : $"{label}: {m.Id} is next after {last}";
+                var because = RotationText(label, m, last, lastMember);
                 return new Resolution(true, OwnerRef.ForMember(m), because,
                     new RotationUpdate { Team = team, RoundRobinChosen = m, RoundRobinBefore = last });
             }
@@ -391,6 +560,23 @@ internal sealed class OwnerRouter
 
         return Resolution.No($"no candidate in team {team.Id}");
     }
+
+    private string RotationText(int label, Member chosen, string? last, Member? lastMember)
+    {
+        // A pointer naming no member of the team (a member since removed) is formatted each time.
+        var members = _rules.Members.Count;
+        if (_rotationTexts is not null && MemberSlot(chosen, 0) >= 0 && (last is null || (lastMember is not null && MemberSlot(lastMember, 0) >= 0)))
+        {
+            var index = (((label * members) + chosen.Index) * (members + 1)) + (lastMember is null ? 0 : lastMember.Index + 1);
+            return _rotationTexts[index] ??= FormatRotationText(label, chosen, last);
+        }
+
+        return FormatRotationText(label, chosen, last);
+    }
+
+    private static string FormatRotationText(int label, Member chosen, string? last) => last is null
+        ? $"{RotationLabelTexts[label]}: {chosen.Id} is first"
+        : $"{RotationLabelTexts[label]}: {chosen.Id} is next after {last}";
 
     private static Resolution Weighted(Team team, List<Member> candidates, IRoutingState state)
     {
@@ -423,7 +609,7 @@ internal sealed class OwnerRouter
             new RotationUpdate { Team = team, Weights = updates });
     }
 
-    private static Resolution LeastLoaded(Team team, List<Member> candidates, IRoutingState state, Decision decision)
+    private Resolution LeastLoaded(Team team, List<Member> candidates, IRoutingState state, Decision decision)
     {
         var tied = t_tied ??= [];
         tied.Clear();
@@ -462,7 +648,7 @@ internal sealed class OwnerRouter
                 string.Create(CultureInfo.InvariantCulture, $"least_loaded: {tied[0].Id} has the lowest load ({bestOpen}/{bestMax})"), null);
         }
 
-        var tie = RoundRobin(team, tied, state, "least_loaded tie broken by round_robin");
+        var tie = RoundRobin(team, tied, state, 1);
         return tie;
     }
 }

@@ -45,7 +45,24 @@ public readonly struct Value : IEquatable<Value>
     public static Value Of(bool? b) => b is { } v ? Of(v) : default;
 
     /// <summary>An instant; the offset is kept so that output shows it as given.</summary>
-    public static Value Of(DateTimeOffset t) => new(ValueKind.Time, t.Offset, t.UtcTicks);
+    public static Value Of(DateTimeOffset t) => new(ValueKind.Time, BoxedOffset(t.Offset), t.UtcTicks);
+
+    // Every evaluation reads instants (decay, ages, SLA clocks) and offsets are few, so each offset is boxed once
+    // instead of per read; equality and hashing compare the boxed values, never the boxes.
+    private const int MaxOffsetMinutes = 14 * 60;
+    private static readonly object?[] BoxedOffsets = new object?[(2 * MaxOffsetMinutes) + 1];
+
+    private static object BoxedOffset(TimeSpan offset)
+    {
+        var minutes = offset.Ticks / TimeSpan.TicksPerMinute;
+        if (offset.Ticks % TimeSpan.TicksPerMinute != 0 || minutes is < -MaxOffsetMinutes or > MaxOffsetMinutes)
+        {
+            return offset;
+        }
+
+        ref var box = ref BoxedOffsets[minutes + MaxOffsetMinutes];
+        return box ??= offset;
+    }
 
     public static Value Of(DateTimeOffset? t) => t is { } v ? Of(v) : default;
 
