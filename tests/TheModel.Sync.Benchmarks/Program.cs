@@ -9,6 +9,7 @@ using TheModel.Sync.Benchmarks;
 //   engine    ours (DecisionEngine.Evaluate) against Microsoft RulesEngine on the same conditions
 //   simulate  the real `themodel-sync simulate` end to end as a child process: wall time and peak RSS
 //   profile   a stopwatch breakdown of where DecisionEngine.Evaluate spends its time
+//   names     the company-name fuzzy search alone, over the distinct names simulate sends to it
 //   micro     BenchmarkDotNet micro-benchmarks (arguments after `micro` go to BenchmarkSwitcher)
 //   writeback routing outcomes for N people written to both simulated CRMs: calls per person, lost, duplicated
 //   ingest    signed HubSpot webhook batches posted to a running worker on Redis: events/s and p99 ack
@@ -31,6 +32,8 @@ try
             return await SimulateBenchmark.RunAsync(BenchOptions.Parse(args[1..], defaultPeople: 1_000_000, defaultAccounts: 100_000));
         case "profile":
             return ProfileBreakdown.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
+        case "names":
+            return NameSearchBenchmark.Run(BenchOptions.Parse(args[1..], defaultPeople: 1_000_000, defaultAccounts: 100_000));
         case "writeback":
             return await WritebackBenchmark.RunAsync(args[1..]);
         case "ingest":
