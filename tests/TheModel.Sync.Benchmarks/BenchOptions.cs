@@ -15,6 +15,7 @@ public sealed class BenchOptions
           simulate  [--people 1000000] [--accounts 100000] [--seed 1] [--keep-output] [--build]
           json      [--people 100000] [--accounts 10000] [--seed 1] [--passes 7]
           profile   [--people 100000] [--accounts 10000] [--seed 1] [--passes 3]
+          names     [--people 1000000] [--accounts 100000] [--seed 1] [--passes 3]
           micro     [BenchmarkSwitcher arguments, e.g. --filter '*']
           writeback [--people 10000] [--faults 0.05] [--seed 7]
           ingest    [--batch 100,10] [--senders 10] [--duration 20] [--warmup 3] [--paced 2000] [--drain 120] [--build]

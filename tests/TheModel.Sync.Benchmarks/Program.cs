@@ -10,6 +10,7 @@ using TheModel.Sync.Benchmarks;
 //   simulate  the real `themodel-sync simulate` end to end as a child process: wall time and peak RSS
 //   json      decision JSON writing alone, on decisions evaluated once and kept: CPU per decision over passes
 //   profile   a stopwatch breakdown of where DecisionEngine.Evaluate spends its time
+//   names     the company-name fuzzy search alone, over the distinct names simulate sends to it
 //   micro     BenchmarkDotNet micro-benchmarks (arguments after `micro` go to BenchmarkSwitcher)
 //   writeback routing outcomes for N people written to both simulated CRMs: calls per person, lost, duplicated
 //   ingest    signed HubSpot webhook batches posted to a running worker on Redis: events/s and p99 ack
@@ -34,6 +35,8 @@ try
             return JsonBenchmark.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
         case "profile":
             return ProfileBreakdown.Run(BenchOptions.Parse(args[1..], defaultPeople: 100_000, defaultAccounts: 10_000));
+        case "names":
+            return NameSearchBenchmark.Run(BenchOptions.Parse(args[1..], defaultPeople: 1_000_000, defaultAccounts: 100_000));
         case "writeback":
             return await WritebackBenchmark.RunAsync(args[1..]);
         case "ingest":

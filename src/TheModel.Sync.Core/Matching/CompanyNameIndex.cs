@@ -47,17 +47,31 @@ public sealed class CompanyNameIndex
     private const int MinTrigramsForShare = 6;
     private const double SharedTrigramShare = 0.34;
 
+    // Slack under the threshold for the looked-up bound of large-index queries, which must never drop a pair the
+    // computed bound keeps: it covers any rounding between the two (the bound moves by at least 1/765 per char).
+    private const double PreCheckSlack = 1e-9;
+
+    // Per-thread scratch of the large-index path; counts and the seen bits are all zero between queries.
     [ThreadStatic]
     private static ushort[]? t_counts;
 
     [ThreadStatic]
-    private static List<int>? t_touched;
+    private static ulong[]? t_seen;
+
+    [ThreadStatic]
+    private static int[][]? t_postings;
+
+    [ThreadStatic]
+    private static int[]? t_cursors;
+
+    [ThreadStatic]
+    private static int[]? t_minMatches;
 
     // Histogram buckets are bytes, so a name with more chars than this skips the char-count bound.
     private const int MaxHistogramLength = byte.MaxValue;
 
     private readonly string?[] _names;
-    private readonly Vector128<byte>[] _histograms;
+    private readonly Profile[] _profiles;
     private readonly Dictionary<string, int[]> _exact;
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
     private readonly Dictionary<ulong, int[]> _trigrams;
@@ -69,7 +83,7 @@ public sealed class CompanyNameIndex
     {
         ArgumentNullException.ThrowIfNull(normalizedNames);
         _names = new string?[normalizedNames.Count];
-        _histograms = new Vector128<byte>[normalizedNames.Count];
+        _profiles = new Profile[normalizedNames.Count];
         var exact = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var trigrams = new Dictionary<ulong, List<int>>();
         var deletions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -84,7 +98,7 @@ public sealed class CompanyNameIndex
             }
 
             _names[entry] = name;
-            _histograms[entry] = Histogram(name);
+            _profiles[entry] = new Profile(name);
             AddPosting(exact, name, entry);
             for (var i = 0; i + 3 <= name.Length; i++)
             {
@@ -157,8 +171,8 @@ public sealed class CompanyNameIndex
         {
             var candidates = rented.AsSpan(0, words);
             candidates.Clear();
-            CollectCandidates(normalizedQuery, candidates);
-            var queryHistogram = Histogram(normalizedQuery);
+            var queryProfile = new Profile(normalizedQuery);
+            CollectCandidates(normalizedQuery, queryProfile, minSimilarity, candidates);
             for (var w = 0; w < candidates.Length; w++)
             {
                 var word = candidates[w];
@@ -166,7 +180,9 @@ public sealed class CompanyNameIndex
                 {
                     var entry = (w << 6) + BitOperations.TrailingZeroCount(word);
                     word &= word - 1;
-                    var similarity = Evaluate(_names[entry]!, _histograms[entry], normalizedQuery, queryHistogram, minSimilarity);
+                    var similarity = MayReach(_profiles[entry], queryProfile, minSimilarity)
+                        ? JaroWinkler.Similarity(normalizedQuery, _names[entry]!)
+                        : 0.0;
                     if (similarity >= minSimilarity)
                     {
                         results.Add((entry, similarity));
@@ -181,82 +197,102 @@ public sealed class CompanyNameIndex
     }
 
     /// <summary>
-    /// The candidate's similarity, or 0 when a cheap upper bound already falls short of the threshold. Sharing one
-    /// trigram says little about the rest of the name, so most candidates are dropped here: at most as many chars can
-    /// match as the two names have in common, and the per-bucket char counts bound that from above.
+    /// Whether the similarity of two names can reach the threshold, judged from their profiles. Sharing one trigram
+    /// says little about the rest of the name, so most candidates are dropped here: at most as many chars can match as
+    /// the two names have in common, and the per-bucket char counts bound that from above.
     /// </summary>
-    private static double Evaluate(string name, Vector128<byte> nameHistogram, string query, Vector128<byte> queryHistogram, double minSimilarity)
+    private static bool MayReach(in Profile name, in Profile query, double minSimilarity)
     {
-        if (string.Equals(name, query, StringComparison.Ordinal))
-        {
-            return 1.0;
-        }
-
         var shorter = Math.Min(name.Length, query.Length);
         var maxMatches = shorter;
         if (name.Length <= MaxHistogramLength && query.Length <= MaxHistogramLength)
         {
-            var (low, high) = Vector128.Widen(Vector128.Min(nameHistogram, queryHistogram));
-            maxMatches = Math.Min(maxMatches, Vector128.Sum(low + high));
+            maxMatches = Math.Min(maxMatches, CommonChars(name, query));
         }
 
-        var prefix = 0;
-        var prefixLimit = Math.Min(JaroWinkler.MaxPrefix, shorter);
-        while (prefix < prefixLimit && name[prefix] == query[prefix])
-        {
-            prefix++;
-        }
-
-        return JaroWinkler.UpperBound(name.Length, query.Length, maxMatches, prefix) < minSimilarity - BoundTolerance
-            ? 0.0
-            : JaroWinkler.Similarity(query, name);
+        var prefix = CommonPrefix(name, query, shorter);
+        return JaroWinkler.UpperBound(name.Length, query.Length, maxMatches, prefix) >= minSimilarity - BoundTolerance;
     }
 
-    /// <summary>How many chars of the name fall in each of 16 buckets (the low 4 bits of the char; saturating).</summary>
-    private static Vector128<byte> Histogram(string name)
+    /// <summary>An upper bound of the chars two names have in common: the per-bucket minimum of their char counts.</summary>
+    private static int CommonChars(in Profile name, in Profile query)
     {
-        Span<byte> counts = stackalloc byte[16];
-        foreach (var c in name)
-        {
-            ref var count = ref counts[c & 15];
-            if (count < byte.MaxValue)
-            {
-                count++;
-            }
-        }
-
-        return Vector128.Create((ReadOnlySpan<byte>)counts);
+        var (low, high) = Vector128.Widen(Vector128.Min(name.Histogram, query.Histogram));
+        return Vector128.Sum(low + high);
     }
 
-    private void CollectCandidates(string query, Span<ulong> candidates)
+    /// <summary>The common prefix as <see cref="JaroWinkler"/> rewards it: up to its maximum and the shorter length.</summary>
+    private static int CommonPrefix(in Profile name, in Profile query, int shorter)
+    {
+        var differ = name.Head ^ query.Head;
+        var prefix = differ == 0 ? JaroWinkler.MaxPrefix : BitOperations.TrailingZeroCount(differ) >> 4;
+        return Math.Min(prefix, Math.Min(JaroWinkler.MaxPrefix, shorter));
+    }
+
+    /// <summary>
+    /// What the similarity bound needs of a name, kept together so that bounding a candidate reads one cache line
+    /// and not the name itself.
+    /// </summary>
+    private readonly struct Profile
+    {
+        /// <summary>How many chars of the name fall in each of 16 buckets (the low 4 bits of the char; saturating).</summary>
+        public readonly Vector128<byte> Histogram;
+
+        /// <summary>The first <see cref="JaroWinkler.MaxPrefix"/> chars, 16 bits each from the low end; zero past the name.</summary>
+        public readonly ulong Head;
+
+        public readonly int Length;
+
+        public Profile(string name)
+        {
+            Span<byte> counts = stackalloc byte[16];
+            foreach (var c in name)
+            {
+                ref var count = ref counts[c & 15];
+                if (count < byte.MaxValue)
+                {
+                    count++;
+                }
+            }
+
+            Histogram = Vector128.Create((ReadOnlySpan<byte>)counts);
+            for (var i = 0; i < Math.Min(JaroWinkler.MaxPrefix, name.Length); i++)
+            {
+                Head |= (ulong)name[i] << (16 * i);
+            }
+
+            Length = name.Length;
+        }
+    }
+
+    private void CollectCandidates(string query, in Profile queryProfile, double minSimilarity, Span<ulong> candidates)
     {
         if (_exact.TryGetValue(query, out var same))
         {
             Mark(candidates, same);
         }
 
-        var postings = 0;
-        for (var i = 0; i + 3 <= query.Length; i++)
+        // One posting list per trigram position of the query (a trigram the index lacks has an empty one).
+        var trigramCount = Math.Max(0, query.Length - 2);
+        var postings = t_postings is { } p && p.Length >= trigramCount ? p : t_postings = new int[Math.Max(trigramCount, 32)][];
+        var total = 0L;
+        for (var i = 0; i < trigramCount; i++)
         {
-            if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
-            {
-                postings += posting.Length;
-            }
+            var posting = _trigrams.TryGetValue(TrigramKey(query, i), out var found) ? found : [];
+            postings[i] = posting;
+            total += posting.Length;
         }
 
-        if (postings <= SharedTrigramBudget)
+        if (total <= SharedTrigramBudget)
         {
-            for (var i = 0; i + 3 <= query.Length; i++)
+            for (var i = 0; i < trigramCount; i++)
             {
-                if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
-                {
-                    Mark(candidates, posting);
-                }
+                Mark(candidates, postings[i]);
             }
         }
         else
         {
-            MarkSharingEnough(query, candidates);
+            MarkSharingEnough(postings.AsSpan(0, trigramCount), queryProfile, minSimilarity, candidates);
         }
 
         if (query.Length > ShortNameLength)
@@ -330,39 +366,160 @@ public sealed class CompanyNameIndex
     /// In a large index the query's common trigrams ("ven", "ure") are shared by thousands of names nowhere near it,
     /// and checking them all costs a millisecond a query. There, an entry becomes a candidate only when it shares a
     /// third of the query's trigrams (one typo in the middle of a name costs it three); names under 8 chars still
-    /// need only one. Counting the shares is a pass over the postings; the expensive similarity runs on few entries.
-    /// Pairs two or more typos apart can then be missed, which the tests measure.
+    /// need only one. Pairs two or more typos apart can then be missed, which the tests measure.
     /// </summary>
-    private void MarkSharingEnough(string query, Span<ulong> candidates)
+    /// <remarks>
+    /// Counting the shares over every posting walked tens of thousands of postings a query, so the count is taken in
+    /// two steps that give the same candidates. An entry sharing <c>need</c> of the <c>n</c> positions shares at least
+    /// one of the <c>n - need + 1</c> positions with the shortest postings: only those are walked, counting. Each
+    /// entry met there then has to pass the similarity bound (which it would have to pass anyway as a candidate), and
+    /// only the few that do look up the remaining long postings (sorted, so a cursor per posting gallops forward as
+    /// the entries ascend).
+    /// </remarks>
+    private void MarkSharingEnough(Span<int[]> postings, in Profile query, double minSimilarity, Span<ulong> candidates)
     {
-        var trigramCount = query.Length - 2;
+        var trigramCount = postings.Length;
         var need = trigramCount >= MinTrigramsForShare ? (int)Math.Ceiling(trigramCount * SharedTrigramShare) : 1;
+        postings.Sort(static (x, y) => x.Length.CompareTo(y.Length));
+        var walked = trigramCount - need + 1;
+
         var counts = t_counts is { } c && c.Length >= _names.Length ? c : t_counts = new ushort[_names.Length];
-        var touched = t_touched ??= [];
-        touched.Clear();
-        for (var i = 0; i + 3 <= query.Length; i++)
+        var words = (_names.Length + 63) >> 6;
+        var seen = t_seen is { } s && s.Length >= words ? s : t_seen = new ulong[words];
+        for (var k = 0; k < walked; k++)
         {
-            if (_trigrams.TryGetValue(TrigramKey(query, i), out var posting))
+            foreach (var entry in postings[k])
             {
-                foreach (var entry in posting)
+                counts[entry]++;
+                seen[entry >> 6] |= 1UL << (entry & 63);
+            }
+        }
+
+        var rest = postings[walked..];
+        var cursors = (t_cursors is { } r && r.Length >= rest.Length ? r : t_cursors = new int[Math.Max(rest.Length, 32)]).AsSpan(0, rest.Length);
+        cursors.Clear();
+        var minMatches = t_minMatches ??= new int[(MaxHistogramLength + 1) * (JaroWinkler.MaxPrefix + 1)];
+        minMatches.AsSpan().Fill(-1);
+        for (var w = 0; w < words; w++)
+        {
+            var word = seen[w];
+            if (word == 0)
+            {
+                continue;
+            }
+
+            seen[w] = 0;
+            do
+            {
+                var entry = (w << 6) + BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                int shared = counts[entry];
+                counts[entry] = 0;
+                if (!MayReachCached(_profiles[entry], query, minSimilarity, minMatches))
                 {
-                    if (counts[entry]++ == 0)
+                    continue;
+                }
+
+                for (var k = 0; shared < need && shared + rest.Length - k >= need; k++)
+                {
+                    if (Contains(rest[k], ref cursors[k], entry))
                     {
-                        touched.Add(entry);
+                        shared++;
                     }
                 }
-            }
-        }
 
-        foreach (var entry in touched)
+                if (shared >= need)
+                {
+                    candidates[entry >> 6] |= 1UL << (entry & 63);
+                }
+            }
+            while (word != 0);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MayReach"/> with the bound looked up instead of computed: <paramref name="minMatches"/> caches, per
+    /// name length and common prefix, the fewest chars in common that reach the threshold (-1: not yet known). The
+    /// cached count is taken with <see cref="PreCheckSlack"/>, so this never says no where <see cref="MayReach"/> says yes.
+    /// </summary>
+    private static bool MayReachCached(in Profile name, in Profile query, double minSimilarity, int[] minMatches)
+    {
+        if (name.Length > MaxHistogramLength || query.Length > MaxHistogramLength)
         {
-            if (counts[entry] >= need)
-            {
-                candidates[entry >> 6] |= 1UL << (entry & 63);
-            }
-
-            counts[entry] = 0;
+            return true;
         }
+
+        var prefix = CommonPrefix(name, query, Math.Min(name.Length, query.Length));
+        ref var required = ref minMatches[(name.Length * (JaroWinkler.MaxPrefix + 1)) + prefix];
+        if (required < 0)
+        {
+            required = FewestMatches(name.Length, query.Length, prefix, minSimilarity);
+        }
+
+        return CommonChars(name, query) >= required;
+    }
+
+    /// <summary>The fewest matching chars whose bound reaches the threshold; above the shorter length when none does.</summary>
+    private static int FewestMatches(int length, int queryLength, int prefix, double minSimilarity)
+    {
+        var shorter = Math.Min(length, queryLength);
+        var threshold = minSimilarity - BoundTolerance - PreCheckSlack;
+
+        // The bound grows with the matches: search for the first count that reaches the threshold.
+        var low = 0;
+        var high = shorter + 1;
+        while (low < high)
+        {
+            var middle = (low + high) >> 1;
+            if (middle <= shorter && JaroWinkler.UpperBound(length, queryLength, middle, prefix) >= threshold)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>Whether the sorted posting holds the entry; entries must come in ascending order per cursor.</summary>
+    private static bool Contains(int[] posting, ref int cursor, int entry)
+    {
+        var low = cursor;
+        if (low >= posting.Length || posting[low] > entry)
+        {
+            return false;
+        }
+
+        // Gallop until the posting passes the entry, then search the last step.
+        var step = 1;
+        var high = low + 1;
+        while (high < posting.Length && posting[high] <= entry)
+        {
+            low = high;
+            step <<= 1;
+            high = low + step;
+        }
+
+        high = Math.Min(high, posting.Length);
+        while (high - low > 1)
+        {
+            var middle = (low + high) >> 1;
+            if (posting[middle] <= entry)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        // posting[low] <= entry < posting[low + 1]: the next entry starts here.
+        cursor = low;
+        return posting[low] == entry;
     }
 
     private static void Mark(Span<ulong> candidates, int[] posting)

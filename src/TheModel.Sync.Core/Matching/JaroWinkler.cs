@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace TheModel.Sync.Core.Matching;
 
@@ -59,6 +60,16 @@ public static class JaroWinkler
             return 1.0;
         }
 
+        // Names fit a machine word of match flags: no flag buffer to clear, and the matched chars are read by bit.
+        return b.Length <= 64 ? ComputeByBits(a, b) : ComputeByFlags(a, b);
+    }
+
+    /// <summary>
+    /// The general computation (any length) with one flag per char; <paramref name="a"/> is the string scanned first.
+    /// Also the reference the tests compare the word-sized path with.
+    /// </summary>
+    internal static double ComputeByFlags(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
         var total = a.Length + b.Length;
         bool[]? rented = null;
         var flags = total <= StackFlags
@@ -116,6 +127,59 @@ public static class JaroWinkler
         }
 
         return Score(matches, 0, shorter, longer, prefix);
+    }
+
+    /// <summary><see cref="Compute"/> for strings of at most 64 chars, with the match flags as bits of a word.</summary>
+    private static double ComputeByBits(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var window = Math.Max(0, (b.Length / 2) - 1);
+        var aMatched = 0UL;
+        var bMatched = 0UL;
+        var matches = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            var from = Math.Max(0, i - window);
+            var to = Math.Min(b.Length - 1, i + window);
+            var c = a[i];
+            for (var j = from; j <= to; j++)
+            {
+                if (b[j] == c && (bMatched & (1UL << j)) == 0)
+                {
+                    aMatched |= 1UL << i;
+                    bMatched |= 1UL << j;
+                    matches++;
+                    break;
+                }
+            }
+        }
+
+        if (matches == 0)
+        {
+            return 0.0;
+        }
+
+        // Both words hold the same number of set bits: pair the k-th matched char of each.
+        var outOfOrder = 0;
+        while (aMatched != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(aMatched);
+            var k = BitOperations.TrailingZeroCount(bMatched);
+            aMatched &= aMatched - 1;
+            bMatched &= bMatched - 1;
+            if (a[i] != b[k])
+            {
+                outOfOrder++;
+            }
+        }
+
+        var prefix = 0;
+        var prefixLimit = Math.Min(MaxPrefix, a.Length);
+        while (prefix < prefixLimit && a[prefix] == b[prefix])
+        {
+            prefix++;
+        }
+
+        return Score(matches, outOfOrder, a.Length, b.Length, prefix);
     }
 
     private static double Compute(ReadOnlySpan<char> a, ReadOnlySpan<char> b, Span<bool> aMatched, Span<bool> bMatched)

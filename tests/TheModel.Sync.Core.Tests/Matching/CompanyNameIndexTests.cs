@@ -195,6 +195,80 @@ public sealed class CompanyNameIndexTests
         Assert.True(recall >= 0.97, $"recall {recall:0.0000} ({foundCount}/{expectedCount})");
     }
 
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(0.8)]
+    [InlineData(0.95)]
+    public void FindSimilar_LargeIndex_SameAsTheDocumentedCandidatesScanned(double minSimilarity)
+    {
+        // The search walks only some postings and bounds before counting shares; whatever it skips must not change
+        // the answer: the candidates as the remarks define them, each compared in full, over every entry.
+        var random = new Random(2024);
+        var names = GenerateNames(random, 20_000);
+        var index = new CompanyNameIndex(names);
+        var queries = Enumerable.Range(0, 250).Select(_ => Typo(random, names[random.Next(names.Count)] ?? "acme"))
+            .Concat(["pacific logistics holdings", "ab", "sony", "tokyo tokyo tokyo", "aaaaaaaaaaaaaaaa"])
+            .ToList();
+        var results = new List<(int Entry, double Similarity)>();
+        var entryKeys = names.Select(n => string.IsNullOrEmpty(n) ? [] : TrigramKeys(n)).ToList();
+        var largeQueries = 0;
+        var fuzzyHits = 0;
+        foreach (var query in queries)
+        {
+            var (expected, large) = ByDefinition(names, entryKeys, query, minSimilarity);
+            largeQueries += large ? 1 : 0;
+
+            index.FindSimilar(query, minSimilarity, results);
+
+            Assert.True(expected.SequenceEqual(results), $"query '{query}' at {minSimilarity}: expected [{Describe(expected)}], got [{Describe(results)}]");
+            fuzzyHits += results.Count(r => r.Similarity < 1.0);
+        }
+
+        Assert.True(largeQueries > 100, $"only {largeQueries} queries took the large-index path");
+        Assert.True(fuzzyHits > 200, $"only {fuzzyHits} fuzzy hits");
+    }
+
+    /// <summary>The candidates of the class remarks, by brute force, and whether the query counted shared trigrams.</summary>
+    private static (List<(int Entry, double Similarity)> Found, bool Large) ByDefinition(
+        IReadOnlyList<string?> names, List<HashSet<ulong>> entryKeys, string query, double minSimilarity)
+    {
+        static HashSet<string> Deletions(string s) => [.. Enumerable.Range(0, s.Length).Select(i => s.Remove(i, 1)).Where(d => d.Length > 0)];
+
+        // Shares count the query's trigram positions, so a trigram the query repeats counts each time.
+        var queryKeys = Enumerable.Range(0, Math.Max(0, query.Length - 2)).Select(i => CompanyNameIndex.TrigramKey(query, i)).ToList();
+        var postings = queryKeys.Sum(k => entryKeys.Count(keys => keys.Contains(k)));
+        var large = postings > CompanyNameIndex.SharedTrigramBudget;
+        var need = large && queryKeys.Count >= 6 ? (int)Math.Ceiling(queryKeys.Count * 0.34) : 1;
+        var queryDeletions = Deletions(query);
+        var found = new List<(int Entry, double Similarity)>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (string.IsNullOrEmpty(name))
+            {
+                continue;
+            }
+
+            var shared = queryKeys.Count(entryKeys[i].Contains);
+            var shortEdit = query.Length <= CompanyNameIndex.ShortNameLength
+                && ((name.Length <= CompanyNameIndex.ShortNameLength && Deletions(name).Overlaps(queryDeletions.Append(query)))
+                    || queryDeletions.Contains(name));
+            if (name == query || shared >= need || shortEdit)
+            {
+                var similarity = JaroWinkler.Similarity(query, name);
+                if (similarity >= minSimilarity)
+                {
+                    found.Add((i, similarity));
+                }
+            }
+        }
+
+        return (found, large);
+    }
+
+    private static HashSet<ulong> TrigramKeys(string s) =>
+        [.. Enumerable.Range(0, Math.Max(0, s.Length - 2)).Select(i => CompanyNameIndex.TrigramKey(s, i))];
+
     private static (List<string?> Names, List<string> Queries) GenerateCorpus()
     {
         var random = new Random(4242);

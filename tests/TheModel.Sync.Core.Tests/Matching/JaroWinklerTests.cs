@@ -53,6 +53,41 @@ public sealed class JaroWinklerTests
     }
 
     [Fact]
+    public void Similarity_UpTo64Chars_SameAsTheFlagComputation()
+    {
+        // Strings up to 64 chars keep their match flags in a word; the answer must be the flag buffer's, bit for bit.
+        var random = new Random(64);
+        var checkedPairs = 0;
+        for (var n = 0; n < 20_000; n++)
+        {
+            var length = random.Next(1, 66);
+            var alphabet = random.Next(2, 8);
+            var b = new string([.. Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(alphabet)))]);
+            var chars = b.ToList();
+            for (var e = random.Next(0, 6); e > 0 && chars.Count > 1; e--)
+            {
+                chars[random.Next(chars.Count)] = (char)('a' + random.Next(alphabet));
+                if (random.Next(3) == 0)
+                {
+                    chars.RemoveAt(random.Next(chars.Count));
+                }
+            }
+
+            var a = new string([.. chars]);
+            var (shorter, longer) = a.Length < b.Length || (a.Length == b.Length && string.CompareOrdinal(a, b) <= 0) ? (a, b) : (b, a);
+            if (shorter.Length == 0 || shorter == longer)
+            {
+                continue;
+            }
+
+            Assert.Equal(JaroWinkler.ComputeByFlags(shorter, longer), JaroWinkler.Similarity(a, b));
+            checkedPairs += longer.Length <= 64 ? 1 : 0;
+        }
+
+        Assert.True(checkedPairs > 15_000, $"only {checkedPairs} pairs took the word-sized path");
+    }
+
+    [Fact]
     public void Similarity_LongStrings_UsesTheSameFormula()
     {
         var a = new string('x', 300) + "a";
