@@ -18,6 +18,9 @@ public sealed class AccountMatcher
     private readonly RuleSet _rules;
     private readonly Account[] _accounts;
     private readonly OwnerRef[] _owners;
+    // Each account's DomainOf, derived once: a domain match names it for every person matched that way.
+    private readonly string?[] _domains;
+    private readonly MatchStrategy[] _strategies;
     private readonly string?[] _normalizedNames;
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _byDomain = new(StringComparer.OrdinalIgnoreCase);
@@ -38,6 +41,8 @@ public sealed class AccountMatcher
         _rules = rules;
         _accounts = [.. accounts];
         _owners = new OwnerRef[_accounts.Length];
+        _domains = new string?[_accounts.Length];
+        _strategies = [.. rules.Matching.Strategies];
         _normalizedNames = new string?[_accounts.Length];
         for (var i = 0; i < _accounts.Length; i++)
         {
@@ -45,6 +50,7 @@ public sealed class AccountMatcher
             _byId.TryAdd(a.Id, i);
             _owners[i] = rules.ResolveOwner(a.Owner);
             var domain = DomainOf(a);
+            _domains[i] = domain;
             if (domain is not null)
             {
                 if (!_byDomain.TryGetValue(domain, out var list))
@@ -82,7 +88,8 @@ public sealed class AccountMatcher
         }
 
         string? note = null;
-        foreach (var strategy in _rules.Matching.Strategies)
+        // An array, not the rule set's list: a foreach over an IReadOnlyList allocates an enumerator per person.
+        foreach (var strategy in _strategies)
         {
             if (strategy == MatchStrategy.Domain)
             {
@@ -100,7 +107,7 @@ public sealed class AccountMatcher
                 var found = MatchDomain(domain);
                 if (found >= 0)
                 {
-                    return new AccountMatch(_accounts[found], _owners[found], "domain", DomainOf(_accounts[found]));
+                    return new AccountMatch(_accounts[found], _owners[found], "domain", _domains[found]);
                 }
             }
             else
