@@ -24,15 +24,6 @@ internal sealed class OwnerRouter
     [ThreadStatic]
     private static List<Member>? t_tied;
 
-    // Explanation texts that depend only on the rule set (a queue, a member, a team) are formatted once and shared by
-    // every decision that needs them; slots fill lazily, and a race only formats the same text twice.
-    private readonly string?[] _queueTexts;
-    private readonly string?[] _memberTexts;
-    private readonly string?[] _teamTexts;
-    // By (label, chosen, member chosen before): quadratic in members, so kept only for rosters up to MaxRotationTexts.
-    private readonly string?[]? _rotationTexts;
-    private const int MaxRotationTexts = 256;
-
     // Per routing rule, the traces of its failed `when`s by (failing node, value seen): a decision shares the trace of
     // an earlier one that failed the same way, so neither the trace nor its text is made again. Direct-mapped and
     // lock-free like Condition's text cache; tables are made for the rules that fail.
@@ -40,87 +31,12 @@ internal sealed class OwnerRouter
     private readonly RuleTrace?[]?[] _failureTraces;
     private readonly RuleTrace?[] _manualTraces;
 
-    private const int QueueOwnerIs = 0;
-    private const int QueueAlreadyIn = 1;
-    private const int QueueTo = 2;
-    private const int QueueTextKinds = 3;
-
-    // Per member: "not active", "eligible member of its team", then per kind of target (Targets): already the owner,
-    // to, and excluded for each ExclusionReason.
-    private const int MemberNotActive = 0;
-    private const int MemberEligibleInTeam = 1;
-    private const int TargetAlreadyOwner = 0;
-    private const int TargetTo = 1;
-    private const int TargetExcluded = 2;
-    private const int TargetTextKinds = TargetExcluded + 5;
-    private const int MemberTextKinds = 2 + (4 * TargetTextKinds);
-
-    private static readonly string[] Targets = ["account owner", "previous owner", "current owner", "member"];
-    private static readonly string[] RotationLabelTexts = ["round_robin", "least_loaded tie broken by round_robin"];
-
     public OwnerRouter(RuleSet rules)
     {
         _rules = rules;
         _routing = [.. rules.Routing];
         _failureTraces = new RuleTrace?[]?[_routing.Length];
         _manualTraces = new RuleTrace?[_routing.Length];
-        _queueTexts = new string?[rules.Queues.Count * QueueTextKinds];
-        _memberTexts = new string?[rules.Members.Count * MemberTextKinds];
-        _teamTexts = new string?[rules.Teams.Count];
-        _rotationTexts = rules.Members.Count <= MaxRotationTexts
-            ? new string?[RotationLabelTexts.Length * rules.Members.Count * (rules.Members.Count + 1)]
-            : null;
-    }
-
-    private string QueueText(OwnerQueue queue, int kind)
-    {
-        var queues = _rules.Queues;
-        for (var i = 0; i < queues.Count; i++)
-        {
-            if (ReferenceEquals(queues[i], queue))
-            {
-                ref var slot = ref _queueTexts[(i * QueueTextKinds) + kind];
-                return slot ??= FormatQueueText(queue, kind);
-            }
-        }
-
-        return FormatQueueText(queue, kind);
-    }
-
-    private static string FormatQueueText(OwnerQueue queue, int kind) => kind switch
-    {
-        QueueOwnerIs => $"the owner is queue {queue.Key}",
-        QueueAlreadyIn => $"the person is already in queue {queue.Key}",
-        _ => $"to queue {queue.Key}",
-    };
-
-    /// <summary>The member's slot for a text, or -1 for a member of another rule set (then formatted each time).</summary>
-    private int MemberSlot(Member m, int kind) =>
-        m.Index < _rules.Members.Count && ReferenceEquals(_rules.Members[m.Index], m) ? (m.Index * MemberTextKinds) + kind : -1;
-
-    private string MemberText(Member m, int kind)
-    {
-        var slot = MemberSlot(m, kind);
-        return slot < 0 ? FormatMemberText(m, kind) : _memberTexts[slot] ??= FormatMemberText(m, kind);
-    }
-
-    private static string FormatMemberText(Member m, int kind)
-    {
-        switch (kind)
-        {
-            case MemberNotActive:
-                return $"the owner {m.Id} is not an active member";
-            case MemberEligibleInTeam:
-                return $"the current owner {m.Id} is an eligible member of team {m.Team.Id}";
-        }
-
-        var what = Targets[(kind - 2) / TargetTextKinds];
-        return ((kind - 2) % TargetTextKinds) switch
-        {
-            TargetAlreadyOwner => $"{what} {m.Id} is already the owner",
-            TargetTo => $"to {what} {m.Id}",
-            var excluded => $"{what} {m.Id} is excluded: {((ExclusionReason)(excluded - TargetExcluded)).Name()}",
-        };
     }
 
     public void Route(EvaluationScope scope, Decision decision, IRoutingState state, SlaBreachAction? reassign)
@@ -235,7 +151,7 @@ internal sealed class OwnerRouter
         return trace;
     }
 
-    private string? Trigger(EvaluationScope scope)
+    private static string? Trigger(EvaluationScope scope)
     {
         var owner = scope.Owner;
         switch (owner.Kind)
@@ -243,14 +159,14 @@ internal sealed class OwnerRouter
             case OwnerKind.None:
                 return "the person has no owner";
             case OwnerKind.Queue:
-                return QueueText(owner.Queue!, QueueOwnerIs);
+                return $"the owner is queue {owner.Queue!.Key}";
             case OwnerKind.External:
                 return "the owner is not a member or queue of this config (external)";
         }
 
         if (!owner.Member!.Active)
         {
-            return MemberText(owner.Member, MemberNotActive);
+            return $"the owner {owner.Member.Id} is not an active member";
         }
 
         if (scope.StageEnteredAt is { } entered && scope.OwnerSetAt is { } set && entered > set)
@@ -319,16 +235,16 @@ internal sealed class OwnerRouter
     {
         var assign = rule.Assign;
         Member? named;
-        int what;
+        string what;
         switch (assign.Kind)
         {
             case TargetKind.Queue:
                 return new Resolution(true, OwnerRef.ForQueue(assign.Queue!),
-                    QueueText(assign.Queue!, scope.Owner.Queue == assign.Queue ? QueueAlreadyIn : QueueTo), null);
+                    scope.Owner.Queue == assign.Queue ? $"the person is already in queue {assign.Queue!.Key}" : $"to queue {assign.Queue!.Key}", null);
             case TargetKind.Team:
                 return ResolveTeam(rule, scope, decision, state, excludePrevious);
             case TargetKind.AccountOwner:
-                what = 0;
+                what = "account owner";
                 if (scope.Account is null)
                 {
                     return Resolution.No("no account matched, so there is no account owner");
@@ -344,7 +260,7 @@ internal sealed class OwnerRouter
                 named = scope.AccountOwner.Member;
                 break;
             case TargetKind.PreviousOwner:
-                what = 1;
+                what = "previous owner";
                 named = PreviousOwner(scope, _rules);
                 if (named is null)
                 {
@@ -353,7 +269,7 @@ internal sealed class OwnerRouter
 
                 break;
             case TargetKind.CurrentOwner:
-                what = 2;
+                what = "current owner";
                 named = scope.Owner.Member;
                 if (named is null)
                 {
@@ -362,7 +278,7 @@ internal sealed class OwnerRouter
 
                 break;
             default:
-                what = 3;
+                what = "member";
                 named = assign.Member!;
                 break;
         }
@@ -374,14 +290,12 @@ internal sealed class OwnerRouter
         if (reason is { } r)
         {
             decision.Why.Excluded.Add(new Exclusion(named, r, rule.Id));
-            return Resolution.No(MemberText(named, TargetText(what, TargetExcluded + (int)r)));
+            return Resolution.No($"{what} {named.Id} is excluded: {r.Name()}");
         }
 
         return new Resolution(true, OwnerRef.ForMember(named),
-            MemberText(named, TargetText(what, scope.Owner.Member == named ? TargetAlreadyOwner : TargetTo)), null);
+            scope.Owner.Member == named ? $"{what} {named.Id} is already the owner" : $"to {what} {named.Id}", null);
     }
-
-    private static int TargetText(int what, int kind) => 2 + (what * TargetTextKinds) + kind;
 
     private static int OpenExcludingSelf(Member m, IRoutingState state, Decision decision) =>
         state.OpenCount(m) - (decision.Before.Owner == m && decision.Before.CountsAsOpen ? 1 : 0);
@@ -443,16 +357,12 @@ internal sealed class OwnerRouter
 
         if (eligible.Count == 0)
         {
-            return Resolution.No(team.Index < _teamTexts.Length && ReferenceEquals(_rules.Teams[team.Index], team)
-                ? _teamTexts[team.Index] ??= NoEligibleMember(team)
-                : NoEligibleMember(team));
+            return Resolution.No($"no eligible member in team {team.Id}");
         }
 
         if (scope.Owner.Member is { } current && eligible.Contains(current))
         {
-            return new Resolution(true, scope.Owner, ReferenceEquals(current.Team, team)
-                ? MemberText(current, MemberEligibleInTeam)
-                : $"the current owner {current.Id} is an eligible member of team {team.Id}", null);
+            return new Resolution(true, scope.Owner, $"the current owner {current.Id} is an eligible member of team {team.Id}", null);
         }
 
         if (!anyInHours)
@@ -486,8 +396,6 @@ internal sealed class OwnerRouter
         return Choose(strategy, team, candidates, state, decision);
     }
 
-    private static string NoEligibleMember(Team team) => $"no eligible member in team {team.Id}";
-
     private static (Member Member, int Count)? StickyMember(EvaluationScope scope, Team team, IRoutingState state, Decision decision)
     {
         if (scope.Account is null)
@@ -514,7 +422,7 @@ internal sealed class OwnerRouter
         return best is null ? null : (best, bestCount);
     }
 
-    private Resolution Choose(RoutingStrategy strategy, Team team, List<Member> candidates, IRoutingState state, Decision decision)
+    private static Resolution Choose(RoutingStrategy strategy, Team team, List<Member> candidates, IRoutingState state, Decision decision)
     {
         switch (strategy)
         {
@@ -523,16 +431,14 @@ internal sealed class OwnerRouter
             case RoutingStrategy.LeastLoaded:
                 return LeastLoaded(team, candidates, state, decision);
             default:
-                return RoundRobin(team, candidates, state, 0);
+                return RoundRobin(team, candidates, state, "round_robin");
         }
     }
 
-    /// <param name="label">An index into <see cref="RotationLabelTexts"/>: what the explanation calls this rotation.</param>
-    private Resolution RoundRobin(Team team, List<Member> candidates, IRoutingState state, int label)
+    private static Resolution RoundRobin(Team team, List<Member> candidates, IRoutingState state, string label)
     {
         var last = state.LastChosen(team);
         var start = 0;
-        Member? lastMember = null;
         if (last is not null)
         {
             for (var i = 0; i < team.Members.Count; i++)
@@ -540,7 +446,6 @@ internal sealed class OwnerRouter
                 if (team.Members[i].Id == last)
                 {
                     start = i + 1;
-                    lastMember = team.Members[i];
                     break;
                 }
             }
@@ -552,7 +457,7 @@ internal sealed class OwnerRouter
             var m = team.Members[(start + i) % n];
             if (candidates.Contains(m))
             {
-                var because = RotationText(label, m, last, lastMember);
+                var because = last is null ? $"{label}: {m.Id} is first" : $"{label}: {m.Id} is next after {last}";
                 return new Resolution(true, OwnerRef.ForMember(m), because,
                     new RotationUpdate { Team = team, RoundRobinChosen = m, RoundRobinBefore = last });
             }
@@ -560,23 +465,6 @@ internal sealed class OwnerRouter
 
         return Resolution.No($"no candidate in team {team.Id}");
     }
-
-    private string RotationText(int label, Member chosen, string? last, Member? lastMember)
-    {
-        // A pointer naming no member of the team (a member since removed) is formatted each time.
-        var members = _rules.Members.Count;
-        if (_rotationTexts is not null && MemberSlot(chosen, 0) >= 0 && (last is null || (lastMember is not null && MemberSlot(lastMember, 0) >= 0)))
-        {
-            var index = (((label * members) + chosen.Index) * (members + 1)) + (lastMember is null ? 0 : lastMember.Index + 1);
-            return _rotationTexts[index] ??= FormatRotationText(label, chosen, last);
-        }
-
-        return FormatRotationText(label, chosen, last);
-    }
-
-    private static string FormatRotationText(int label, Member chosen, string? last) => last is null
-        ? $"{RotationLabelTexts[label]}: {chosen.Id} is first"
-        : $"{RotationLabelTexts[label]}: {chosen.Id} is next after {last}";
 
     private static Resolution Weighted(Team team, List<Member> candidates, IRoutingState state)
     {
@@ -609,7 +497,7 @@ internal sealed class OwnerRouter
             new RotationUpdate { Team = team, Weights = updates });
     }
 
-    private Resolution LeastLoaded(Team team, List<Member> candidates, IRoutingState state, Decision decision)
+    private static Resolution LeastLoaded(Team team, List<Member> candidates, IRoutingState state, Decision decision)
     {
         var tied = t_tied ??= [];
         tied.Clear();
@@ -648,7 +536,7 @@ internal sealed class OwnerRouter
                 string.Create(CultureInfo.InvariantCulture, $"least_loaded: {tied[0].Id} has the lowest load ({bestOpen}/{bestMax})"), null);
         }
 
-        var tie = RoundRobin(team, tied, state, 1);
+        var tie = RoundRobin(team, tied, state, "least_loaded tie broken by round_robin");
         return tie;
     }
 }
