@@ -58,6 +58,17 @@ internal static class WritebackBenchmark
                 var r = await RunOnceAsync(rules, data, requests, rows, seed);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {name}: salesforce {r.SalesforceCalls} calls (naive {r.NaiveSalesforce}: {r.NaiveSalesforce / (double)r.SalesforceCalls:0}x fewer), hubspot {r.HubSpotCalls} calls (naive {r.NaiveHubSpot}: {r.NaiveHubSpot / (double)r.HubSpotCalls:0}x fewer), {r.Elapsed.TotalSeconds:0.0}s; injected: {r.Injected}"));
+                if (requests > 0)
+                {
+                    // Every failed request has to be sent again (a refused one did nothing; a lost answer's write can
+                    // only be confirmed by another call), so a client that always succeeds on its next attempt spends
+                    // floor + failed calls, and with each request failing independently at rate p no client can
+                    // expect fewer than floor / (1 - p).
+                    var bound = r.HubSpotFloor / (1 - requests);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  hubspot: floor {r.HubSpotFloor} calls (100 inputs each), {r.HubSpotFailed} failed and sent again, {r.HubSpotCalls - r.HubSpotFloor} calls above the floor; expected minimum for any client at {requests:P0} failing requests {bound:0.0} calls = {bound / data.People.Count:0.#####}/person"));
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"writeback: salesforce {r.SalesforcePerPerson:0.#####} calls/person, hubspot {r.HubSpotPerPerson:0.#####} calls/person, lost {r.Lost}, duplicated {r.Duplicated}"));
             }
@@ -81,7 +92,9 @@ internal static class WritebackBenchmark
         int Lost,
         int Duplicated,
         TimeSpan Elapsed,
-        string Injected);
+        string Injected,
+        long HubSpotFloor,
+        long HubSpotFailed);
 
     private static async Task<Result> RunOnceAsync(RuleSet rules, SeedData data, double faultRate, double lockRate, int seed)
     {
@@ -217,8 +230,13 @@ internal static class WritebackBenchmark
             lost,
             duplicated,
             clock.Elapsed,
-            $"{injected}; salesforce token requests {tokenCalls}");
+            $"{injected}; salesforce token requests {tokenCalls}",
+            HubSpotFloor(hsPlan.Count(p => p.Update is not null), hsPlan.Count),
+            hubSpot.Faults.ServerErrors + hubSpot.Faults.LostResponses);
     }
+
+    /// <summary>The fewest HubSpot calls that can carry the plan: 100 inputs per batch/update and per batch/create.</summary>
+    private static long HubSpotFloor(int updates, int tasks) => ((updates + 99) / 100) + ((tasks + 99) / 100);
 
     private static bool Missing(RecordUpdate? update, Func<string, string?> current)
     {

@@ -31,6 +31,9 @@ public sealed class AccountMatcher
     // data sends about 67,000 distinct names to the name search: a smaller cache emptied itself and searched again.
     private const int FuzzyCacheSize = 262_144;
 
+    // From this many accounts the name index is built beside the id and domain indexes, on another thread.
+    private const int ParallelIndexFrom = 10_000;
+
     [ThreadStatic]
     private static List<(int Entry, double Similarity)>? t_similar;
 
@@ -46,9 +49,34 @@ public sealed class AccountMatcher
         _normalizedNames = new string?[_accounts.Length];
         for (var i = 0; i < _accounts.Length; i++)
         {
+            var normalized = CompanyNames.Normalize(_accounts[i].Name);
+            _normalizedNames[i] = normalized.Length == 0 ? null : normalized;
+        }
+
+        // The two indexes share nothing, and for 100,000 accounts each takes a quarter of a second: side by side they
+        // shorten the start of a large simulate. Each is built the same way whichever finishes first.
+        CompanyNameIndex? names = null;
+        if (_accounts.Length >= ParallelIndexFrom)
+        {
+            Parallel.Invoke(IndexIdsAndDomains, () => names = new CompanyNameIndex(_normalizedNames));
+        }
+        else
+        {
+            IndexIdsAndDomains();
+            names = new CompanyNameIndex(_normalizedNames);
+        }
+
+        _names = names!;
+        _domainLookup = _byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private void IndexIdsAndDomains()
+    {
+        for (var i = 0; i < _accounts.Length; i++)
+        {
             var a = _accounts[i];
             _byId.TryAdd(a.Id, i);
-            _owners[i] = rules.ResolveOwner(a.Owner);
+            _owners[i] = _rules.ResolveOwner(a.Owner);
             var domain = DomainOf(a);
             _domains[i] = domain;
             if (domain is not null)
@@ -61,13 +89,7 @@ public sealed class AccountMatcher
 
                 list.Add(i);
             }
-
-            var normalized = CompanyNames.Normalize(a.Name);
-            _normalizedNames[i] = normalized.Length == 0 ? null : normalized;
         }
-
-        _domainLookup = _byDomain.GetAlternateLookup<ReadOnlySpan<char>>();
-        _names = new CompanyNameIndex(_normalizedNames);
     }
 
     public int Count => _accounts.Length;
