@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using TheModel.Sync.Core.Matching;
 using TheModel.Sync.Core.Model;
 using TheModel.Sync.Core.Records;
@@ -58,7 +59,15 @@ public sealed class AccountMatcher
         CompanyNameIndex? names = null;
         if (_accounts.Length >= ParallelIndexFrom)
         {
-            Parallel.Invoke(IndexIdsAndDomains, () => names = new CompanyNameIndex(_normalizedNames));
+            try
+            {
+                Parallel.Invoke(IndexIdsAndDomains, () => names = new CompanyNameIndex(_normalizedNames));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                // What the serial build would have thrown, not its wrapper.
+                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
         }
         else
         {

@@ -33,6 +33,18 @@ public sealed class AccountMatcherTests
         Assert.Null(matcher.Match(Persons.New(email: "x@nowhere.example", company: "Qwxz Unrelated"), "nowhere.example").Account);
     }
 
+    [Theory]
+    [InlineData(50)]
+    [InlineData(12_000)]
+    public void New_AnAccountWithoutId_ThrowsTheSameExceptionWhetherTheIndexesAreBuiltSideBySideOrNot(int count)
+    {
+        var rules = new TestRules().Build();
+        var accounts = Enumerable.Range(0, count).Select(Account).ToList();
+        accounts[count / 2] = new Account { Id = null!, Name = "Nameless", Domain = "nameless.example" };
+
+        Assert.Throws<ArgumentNullException>(() => new AccountMatcher(rules, accounts));
+    }
+
     private static Account Account(int i) => new()
     {
         Id = $"acc-{i:D5}",
