@@ -29,6 +29,11 @@ internal static class SimulateCommand
         string configPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText, string outPath,
         TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // The accounts and opportunities do not depend on the config: they are read while it loads. A missing file
+        // is not read here; the check below reports it.
+        var inputs = (accountsPath is null || File.Exists(accountsPath)) && (opportunitiesPath is null || File.Exists(opportunitiesPath))
+            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            : null;
         var loaded = CliSupport.LoadConfig(configPath, log);
         if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
         {
@@ -53,6 +58,7 @@ internal static class SimulateCommand
             At = at,
             OutPath = outPath,
             Progress = progress,
+            Inputs = inputs,
         }, cancellationToken));
 
         foreach (var reject in result.Rejects)

@@ -4,6 +4,7 @@ using TheModel.Sync.Application.Generation;
 using TheModel.Sync.Application.Simulation;
 using TheModel.Sync.Application.Tests.Output;
 using TheModel.Sync.Application.Tests.Support;
+using TheModel.Sync.Core.Model;
 
 namespace TheModel.Sync.Application.Tests.Simulation;
 
@@ -57,15 +58,7 @@ public sealed class SimulatorTests
         using var dir = new TempDir();
         var rules = Configs.Sample();
         var files = DataGenerator.Generate(rules, new GeneratorOptions { People = 20_000, Accounts = 2_000, Seed = 5 }, dir.Path);
-        var options = new SimulationOptions
-        {
-            Rules = rules,
-            PeoplePath = files.People,
-            AccountsPath = files.Accounts,
-            OpportunitiesPath = files.Opportunities,
-            At = At,
-            OutPath = dir.Combine("decisions.jsonl"),
-        };
+        var options = Generated(rules, files, dir.Combine("decisions.jsonl"));
 
         var result = await Simulator.RunAsync(options, CancellationToken.None);
 
@@ -90,6 +83,43 @@ public sealed class SimulatorTests
         Assert.Contains(actual, l => l.Contains("company_name", StringComparison.Ordinal));
         Assert.Contains(actual, l => l.Any(c => c > 127));
     }
+
+    [Fact]
+    public async Task RunAsync_InputsReadAhead_SameDecisionsAndRejectsAsReadByTheRun()
+    {
+        using var dir = new TempDir();
+        var rules = Configs.Sample();
+        var files = DataGenerator.Generate(rules, new GeneratorOptions { People = 3_000, Accounts = 500, Seed = 8 }, dir.Path);
+        File.AppendAllText(files.Accounts, "{\"name\":\"No Id Inc.\"}\n");
+        File.AppendAllText(files.Opportunities, "not json\n");
+
+        async Task<(SimulationResult Result, string Decisions, string Rejects)> Run(string name, Task<SimulationInputs>? inputs)
+        {
+            var options = Generated(rules, files, dir.Combine(name + ".jsonl"), inputs);
+            var result = await Simulator.RunAsync(options, CancellationToken.None);
+            return (result, File.ReadAllText(options.OutPath), File.ReadAllText(Simulator.RejectsPathFor(options.OutPath)));
+        }
+
+        var here = await Run("here", null);
+        var ahead = await Run("ahead", Simulator.ReadInputsAhead(files.Accounts, files.Opportunities));
+
+        Assert.Equal(here.Decisions, ahead.Decisions);
+        Assert.Equal(here.Rejects, ahead.Rejects);
+        Assert.Equal((500L, 2L), (ahead.Result.Accounts, ahead.Result.RejectCount));
+        Assert.Equal(here.Result.Opportunities, ahead.Result.Opportunities);
+        Assert.Contains("id is required", ahead.Rejects, StringComparison.Ordinal);
+    }
+
+    private static SimulationOptions Generated(RuleSet rules, GeneratedFiles files, string outPath, Task<SimulationInputs>? inputs = null) => new()
+    {
+        Rules = rules,
+        PeoplePath = files.People,
+        AccountsPath = files.Accounts,
+        OpportunitiesPath = files.Opportunities,
+        At = At,
+        OutPath = outPath,
+        Inputs = inputs,
+    };
 
     [Fact]
     public async Task RunAsync_StateCarriesInFileOrder_OpenCountsStartFromInput()
