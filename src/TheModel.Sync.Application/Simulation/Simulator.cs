@@ -105,7 +105,7 @@ public static class Simulator
 
     /// <summary>
     /// <see cref="ReadInputs"/> on another thread: the files do not depend on the config, so a caller can read them
-    /// while it loads the config (for 100,000 accounts the two take about as long). Pass the task as
+    /// while it loads the config (for 100,000 accounts, 0.7 s of reading against about 0.45 s of loading). Pass the task as
     /// <see cref="SimulationOptions.Inputs"/>.
     /// </summary>
     public static Task<SimulationInputs> ReadInputsAhead(string? accountsPath, string? opportunitiesPath) =>
