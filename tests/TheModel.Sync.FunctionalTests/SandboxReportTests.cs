@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TheModel.Sync.Application.Tests.Reporting.Chromium;
+using TheModel.Sync.FunctionalTests.Support;
 
 namespace TheModel.Sync.FunctionalTests;
 
@@ -158,36 +158,5 @@ public sealed class SandboxReportTests : IDisposable
         element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
 
     /// <summary>Runs <c>dotnet themodel-sync.dll ARGS</c> in the temp folder (no ./config there: the embedded sample).</summary>
-    private async Task<(int Exit, string Output)> RunAsync(TimeSpan timeout, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _dir,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "themodel-sync.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, $"timed out after {timeout}\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, (await stdout) + "\n" + (await stderr));
-    }
+    private Task<(int Exit, string Output)> RunAsync(TimeSpan timeout, params string[] args) => CliProcess.RunAsync(_dir, timeout, args);
 }

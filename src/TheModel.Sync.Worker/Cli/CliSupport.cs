@@ -48,6 +48,21 @@ internal static class CliSupport
         return dir;
     }
 
+    /// <summary>False, with one line on <paramref name="errors"/>, when a given input file does not exist (nulls are not given).</summary>
+    public static bool InputsExist(TextWriter errors, params string?[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                errors.WriteLine($"error: input file '{path}' not found");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool TryParseAt(string? text, TimeProvider clock, out DateTimeOffset at, TextWriter errors)
     {
         if (text is null)

@@ -7,6 +7,45 @@ internal static class CommandLine
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var parsed = Parse(args);
+
+        // The daemon stops itself on SIGTERM/Ctrl+C (the host's graceful shutdown, with its own timeout); the parser's
+        // short termination timeout would end the process before the batch in hand is finished.
+        if (parsed.CommandResult.Command.Name == RunCommand.Name)
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        }
+
+        // A file the verbs cannot read or write (a folder without permission, a full disk, a path that is a
+        // directory) is the operator's to fix: one line, not a stack trace. Anything else is a bug and keeps its trace.
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return CliSupport.ExitError;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the verb stopped where it was, as the parser's own handler would end it.
+            return CliSupport.ExitError;
+        }
+        catch (Exception e)
+        {
+            // As the parser's own handler reports it: the whole exception, exit 1.
+            await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
+            return CliSupport.ExitError;
+        }
+    }
+
+    /// <summary>
+    /// The command line as the verbs see it. Response files are off: <c>explain --person @FILE</c> names a file of
+    /// JSON, which the parser would otherwise expand into arguments.
+    /// </summary>
+    internal static ParseResult Parse(string[] args)
+    {
         var root = new RootCommand("TheModel.Sync: THE MODEL's lead routing, scoring, SLAs and recycling for Salesforce and HubSpot, from a routing YAML kept in git.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
@@ -24,11 +63,6 @@ internal static class CommandLine
             args = [RunCommand.Name, .. args];
         }
 
-        var parsed = root.Parse(args);
-
-        // The daemon stops itself on SIGTERM/Ctrl+C (the host's graceful shutdown, with its own timeout); the parser's
-        // short termination timeout would end the process before the batch in hand is finished.
-        var invocation = parsed.CommandResult.Command.Name == RunCommand.Name ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null;
-        return await parsed.InvokeAsync(invocation);
+        return root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
     }
 }

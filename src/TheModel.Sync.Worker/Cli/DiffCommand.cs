@@ -35,6 +35,10 @@ internal static class DiffCommand
         string basePath, string headPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText,
         bool asJson, string? outPath, int limit, TextWriter stdout, TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // The accounts and opportunities are read while the two configs load (a missing file is reported below).
+        var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
+            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            : null;
         var left = CliSupport.LoadConfig(basePath, log);
         var right = CliSupport.LoadConfig(headPath, log);
         if (left is null || right is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
@@ -42,15 +46,13 @@ internal static class DiffCommand
             return CliSupport.ExitError;
         }
 
-        if (!File.Exists(peoplePath))
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
         {
-            log.WriteLine($"error: input file '{peoplePath}' not found");
             return CliSupport.ExitError;
         }
 
-        var fileRejects = new List<InputReject>();
-        var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, fileRejects);
-        var opportunities = opportunitiesPath is null ? [] : PersonSource.ReadOpportunities(opportunitiesPath, fileRejects);
+        var inputs = reading is null ? Simulator.ReadInputs(accountsPath, opportunitiesPath) : await reading;
+        var (accounts, opportunities, fileRejects) = (inputs.Accounts, inputs.Opportunities, inputs.Rejects);
 
         DiffResult result;
         if (asJson)

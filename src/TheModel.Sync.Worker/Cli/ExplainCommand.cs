@@ -85,20 +85,18 @@ internal static class ExplainCommand
         TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null)
     {
         var loaded = CliSupport.LoadConfig(configPath, log);
-        if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
+        if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log) || !CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
         {
             return CliSupport.ExitError;
         }
 
-        var rejects = new List<InputReject>();
-        var accounts = accountsPath is null ? [] : PersonSource.ReadAccounts(accountsPath, rejects);
-        var opportunities = opportunitiesPath is null ? [] : PersonSource.ReadOpportunities(opportunitiesPath, rejects);
-        foreach (var r in rejects)
+        var inputs = Simulator.ReadInputs(accountsPath, opportunitiesPath);
+        foreach (var r in inputs.Rejects)
         {
             log.WriteLine($"{r.File}:{r.Line}: rejected: {r.Reason}");
         }
 
-        var session = new SimulationSession(loaded.Rules, accounts, opportunities);
+        var session = new SimulationSession(loaded.Rules, inputs.Accounts, inputs.Opportunities);
         Person? subject;
         var trimmed = personText.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('@'))
@@ -144,7 +142,7 @@ internal static class ExplainCommand
 
         var decision = session.Engine.Evaluate(subject!, at, session.State);
         stdout.Write(asJson ? DecisionJson.ToJson(decision) + Environment.NewLine : DecisionText.Render(decision, subject!));
-        return rejects.Count > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
+        return inputs.Rejects.Count > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
     }
 
     private static Person? Seed(SimulationSession session, string peoplePath, string? find = null)

@@ -31,7 +31,7 @@ internal static class SimulateCommand
     {
         // The accounts and opportunities do not depend on the config: they are read while it loads. A missing file
         // is not read here; the check below reports it.
-        var inputs = (accountsPath is null || File.Exists(accountsPath)) && (opportunitiesPath is null || File.Exists(opportunitiesPath))
+        var inputs = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
             ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
             : null;
         var loaded = CliSupport.LoadConfig(configPath, log);
@@ -40,13 +40,9 @@ internal static class SimulateCommand
             return CliSupport.ExitError;
         }
 
-        foreach (var input in new[] { peoplePath, accountsPath, opportunitiesPath })
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
         {
-            if (input is not null && !File.Exists(input))
-            {
-                log.WriteLine($"error: input file '{input}' not found");
-                return CliSupport.ExitError;
-            }
+            return CliSupport.ExitError;
         }
 
         var result = await CliSupport.WithProgressAsync("simulate", progress => Simulator.RunAsync(new SimulationOptions

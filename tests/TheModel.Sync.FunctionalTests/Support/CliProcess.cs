@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace TheModel.Sync.FunctionalTests.Support;
+
+/// <summary>The command line as operators type it: <c>dotnet themodel-sync.dll ARGS</c> in its own process.</summary>
+internal static class CliProcess
+{
+    /// <summary>Runs the verb in <paramref name="directory"/>; the output is stdout, a line break, then stderr.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "themodel-sync.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, $"timed out after {timeout}\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, (await stdout) + "\n" + (await stderr));
+    }
+}
