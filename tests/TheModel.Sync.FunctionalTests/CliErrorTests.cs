@@ -64,6 +64,32 @@ public sealed class CliErrorTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sandbox")]
+    [InlineData("simulate")]
+    [InlineData("diff")]
+    public async Task Verb_OutputInAFolderThatDoesNotExist_RefusedBeforeAnyWork(string verb)
+    {
+        var people = Path.Combine(_dir, "people.jsonl");
+        await File.WriteAllTextAsync(people, """{"id":"p1","email":"a@example.jp","country":"JP"}""" + "\n");
+        var output = Path.Combine(_dir, "no-such-folder", "out.json");
+        string[] args = verb switch
+        {
+            "sandbox" => ["sandbox", "--duration", "60s", "--people", "20", "--summary", output],
+            "simulate" => ["simulate", "--config", ConfigPath, "--people", people, "--out", output],
+            _ => ["diff", "--base", ConfigPath, "--head", ConfigPath, "--people", people, "--out", output],
+        };
+
+        var (exit, text) = await CliProcess.RunAsync(_dir, Timeout, args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: cannot write '{output}': the folder '{Path.GetDirectoryName(output)}' does not exist", text, StringComparison.Ordinal);
+
+        // Refused up front: the sandbox generated no people, nothing was evaluated.
+        Assert.DoesNotContain("sandbox: generating", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("persons in", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Generate_OutDirUnderAFile_OneLineErrorAndExit1()
     {

@@ -63,6 +63,34 @@ internal static class CliSupport
         return true;
     }
 
+    /// <summary>
+    /// False, with one line on <paramref name="errors"/>, when a given output file could not be created: its folder
+    /// does not exist, or the path is a folder. Checked before a long run, so that its result is not lost at the end.
+    /// </summary>
+    public static bool OutputsCreatable(TextWriter errors, params string?[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (path is null)
+            {
+                continue;
+            }
+
+            var full = Path.GetFullPath(path);
+            var folder = Path.GetDirectoryName(full);
+            var problem = Directory.Exists(full) ? "it is a folder"
+                : folder is null || !Directory.Exists(folder) ? $"the folder '{folder}' does not exist"
+                : null;
+            if (problem is not null)
+            {
+                errors.WriteLine($"error: cannot write '{path}': {problem}");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool TryParseAt(string? text, TimeProvider clock, out DateTimeOffset at, TextWriter errors)
     {
         if (text is null)

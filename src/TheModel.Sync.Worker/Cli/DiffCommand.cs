@@ -46,7 +46,7 @@ internal static class DiffCommand
             return CliSupport.ExitError;
         }
 
-        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath))
         {
             return CliSupport.ExitError;
         }

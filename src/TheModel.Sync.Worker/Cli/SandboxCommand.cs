@@ -45,6 +45,11 @@ internal static class SandboxCommand
                 return CliSupport.ExitError;
             }
 
+            if (!CliSupport.OutputsCreatable(Console.Error, parse.GetValue(summary), parse.GetValue(decisionLog)))
+            {
+                return CliSupport.ExitError;
+            }
+
             var options = new SandboxOptions
             {
                 People = parse.GetValue(people),

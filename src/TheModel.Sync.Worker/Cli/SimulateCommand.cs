@@ -40,7 +40,7 @@ internal static class SimulateCommand
             return CliSupport.ExitError;
         }
 
-        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath))
         {
             return CliSupport.ExitError;
         }
