@@ -74,23 +74,27 @@ internal static class ExplainCommand
                 return CliSupport.ExitError;
             }
 
-            return Run(
+            return await RunAsync(
                 configPath, parse.GetValue(person)!, parse.GetValue(people), parse.GetValue(accounts), parse.GetValue(at),
                 parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities));
         });
         return command;
     }
 
-    internal static int Run(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
+    internal static async Task<int> RunAsync(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
         TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null)
     {
+        // The accounts and opportunities are read while the config loads (a missing file is reported below).
+        var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
+            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            : null;
         var loaded = CliSupport.LoadConfig(configPath, log);
         if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log) || !CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
         {
             return CliSupport.ExitError;
         }
 
-        var inputs = Simulator.ReadInputs(accountsPath, opportunitiesPath);
+        var inputs = reading is null ? Simulator.ReadInputs(accountsPath, opportunitiesPath) : await reading;
         foreach (var r in inputs.Rejects)
         {
             log.WriteLine($"{r.File}:{r.Line}: rejected: {r.Reason}");

@@ -154,11 +154,11 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Explain_Json_SaysWhyInWords()
+    public async Task Explain_Json_SaysWhyInWords()
     {
         var stdout = new StringWriter();
         var person = """{"id":"x1","email":"kenta@newco.example","company":"NewCo","title":"CTO","country":"JP","employees":50,"fields":{"last_form":"Demo request","last_form_at":"2026-11-30T09:00:00+09:00"}}""";
-        var exit = ExplainCommand.Run(SampleConfig, person, null, null, "2026-11-30T10:00:00+09:00", false, stdout, new StringWriter(), _clock);
+        var exit = await ExplainCommand.RunAsync(SampleConfig, person, null, null, "2026-11-30T10:00:00+09:00", false, stdout, new StringWriter(), _clock);
         Assert.Equal(0, exit);
         var text = stdout.ToString();
         Assert.Contains("Stage: new -> mql", text, StringComparison.Ordinal);
@@ -168,10 +168,10 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Explain_IdWithoutPeople_ClearError()
+    public async Task Explain_IdWithoutPeople_ClearError()
     {
         var log = new StringWriter();
-        Assert.Equal(1, ExplainCommand.Run(SampleConfig, "p42", null, null, null, false, new StringWriter(), log, _clock));
+        Assert.Equal(1, await ExplainCommand.RunAsync(SampleConfig, "p42", null, null, null, false, new StringWriter(), log, _clock));
         Assert.Contains("give --people FILE", log.ToString(), StringComparison.Ordinal);
     }
 }
