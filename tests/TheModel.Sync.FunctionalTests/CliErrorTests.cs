@@ -47,8 +47,7 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("simulate")]
     public async Task Verb_MissingAccountsFile_OneLineErrorAndExit1(string verb)
     {
-        var people = Path.Combine(_dir, "people.jsonl");
-        await File.WriteAllTextAsync(people, """{"id":"p1","email":"a@example.jp","country":"JP"}""" + "\n");
+        var people = await OnePersonAsync();
         var missing = Path.Combine(_dir, "no-such-accounts.jsonl");
         string[] args = verb switch
         {
@@ -70,8 +69,7 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("diff")]
     public async Task Verb_OutputInAFolderThatDoesNotExist_RefusedBeforeAnyWork(string verb)
     {
-        var people = Path.Combine(_dir, "people.jsonl");
-        await File.WriteAllTextAsync(people, """{"id":"p1","email":"a@example.jp","country":"JP"}""" + "\n");
+        var people = await OnePersonAsync();
         var output = Path.Combine(_dir, "no-such-folder", "out.json");
         string[] args = verb switch
         {
@@ -106,4 +104,11 @@ public sealed class CliErrorTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<string> OnePersonAsync()
+    {
+        var people = Path.Combine(_dir, "people.jsonl");
+        await File.WriteAllTextAsync(people, """{"id":"p1","email":"a@example.jp","country":"JP"}""" + "\n");
+        return people;
+    }
 }
