@@ -48,12 +48,13 @@ public static class ProfileBreakdown
             s.Segment = rules.Segments.FirstOrDefault(g => g.When.Holds(s))?.Id;
         }
 
-        var phases = new List<(string Name, double Ns)>();
+        var phases = new List<(string Name, double Ns, double Bytes)>();
         long sink = 0;
 
         double Time(string name, Action<int> body, bool seed = false)
         {
             var best = double.MaxValue;
+            var bytes = 0.0;
             for (var pass = 0; pass < passes + 1; pass++)
             {
                 if (seed)
@@ -61,6 +62,7 @@ public static class ProfileBreakdown
                     s_state = Seed(rules, footprints);
                 }
 
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < n; i++)
                 {
@@ -70,10 +72,11 @@ public static class ProfileBreakdown
                 if (pass > 0)
                 {
                     best = Math.Min(best, clock.Elapsed.TotalNanoseconds / n);
+                    bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)n;
                 }
             }
 
-            phases.Add((name, best));
+            phases.Add((name, best, bytes));
             return best;
         }
 
@@ -210,9 +213,9 @@ public static class ProfileBreakdown
         var inv = CultureInfo.InvariantCulture;
         var byStrategy = matches.GroupBy(m => m.By ?? "none").Select(g => $"{g.Key} {g.Count():N0}");
         Console.WriteLine(string.Create(inv, $"profile over {n:N0} persons, best of {passes} passes (after one warm-up pass); matches by {string.Join(", ", byStrategy)}"));
-        foreach (var (name, ns) in phases)
+        foreach (var (name, ns, bytes) in phases)
         {
-            Console.WriteLine(string.Create(inv, $"{ns,9:N0} ns/person {ns / full * 100,6:0.0}%  {name}"));
+            Console.WriteLine(string.Create(inv, $"{ns,9:N0} ns/person {ns / full * 100,6:0.0}% {bytes,7:N0} B/person  {name}"));
         }
 
         Console.WriteLine(string.Create(inv, $"(checksum {sink}; full loop = {1e9 / full:N0} persons/s)"));

@@ -191,7 +191,9 @@ public static class RoutingDiff
 
         var team = d.Team?.Id ?? (d.Owner.Kind == OwnerKind.Queue ? "(queue)" : "(none)");
         side.ByTeam[team] = side.ByTeam.GetValueOrDefault(team) + 1;
-        var rule = d.Rule ?? "(" + d.Because + ")";
+        // A manual owner's keep names the rule that stopped at it, but is counted as what it is: nobody was routed.
+        var manual = d.Because == Decision.ManualOwner;
+        var rule = manual ? "(" + d.Because + ")" : d.Rule ?? "(" + d.Because + ")";
         side.ByRule[rule] = side.ByRule.GetValueOrDefault(rule) + 1;
         if (d.Outcome == DecisionOutcome.Assigned)
         {
@@ -203,7 +205,7 @@ public static class RoutingDiff
             side.ToQueue++;
         }
 
-        if (d.Rule is { } ruleId && side.Rules.Routing.FirstOrDefault(r => r.Id == ruleId) is { } decided)
+        if (!manual && d.Rule is { } ruleId && side.Rules.Routing.FirstOrDefault(r => r.Id == ruleId) is { } decided)
         {
             if (decided.When.IsAlways)
             {

@@ -19,9 +19,15 @@ public static class DecisionJson
         SkipValidation = true,
     };
 
-    /// <summary>Section 14: engagement rounded to 2 decimals, halves away from zero.</summary>
-    public static decimal RoundEngagement(double engagement) =>
-        Math.Round((decimal)engagement, 2, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// Section 14: engagement rounded to 2 decimals, halves away from zero. A value that rounds to zero is the plain 0
+    /// (a decimal keeps the sign and scale of what it rounded: -0.001 would print as "0.00").
+    /// </summary>
+    public static decimal RoundEngagement(double engagement)
+    {
+        var rounded = Math.Round((decimal)engagement, 2, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? 0m : rounded;
+    }
 
     /// <summary>
     /// <see cref="RoundEngagement"/> as the writer prints it. Most engagement and points are whole: a whole double

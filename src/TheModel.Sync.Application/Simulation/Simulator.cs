@@ -339,7 +339,7 @@ public static class Simulator
     }
 
     /// <summary>
-    /// Counts a decision; per rule (or, for kept outcomes without one, per reason) into <paramref name="byRule"/>,
+    /// Counts a decision; per rule (or, for kept outcomes without one and for manual owners, per reason) into <paramref name="byRule"/>,
     /// which the caller folds into <see cref="SimulationResult.ByRule"/> at the end: a million decisions share a few
     /// dozen keys, and a sorted dictionary keyed by a string built per decision costs more than its line's JSON.
     /// </summary>
@@ -355,7 +355,10 @@ public static class Simulator
             result.Kept++;
         }
 
-        (string? Rule, string? Because) key = decision.Rule is { } rule ? (rule, null) : (null, decision.Because);
+        // A manual owner's keep names the rule that stopped at it, but is counted as what it is: nobody was routed.
+        (string? Rule, string? Because) key = decision.Rule is { } rule && decision.Because != Decision.ManualOwner
+            ? (rule, null)
+            : (null, decision.Because);
         byRule[key] = byRule.GetValueOrDefault(key) + 1;
     }
 

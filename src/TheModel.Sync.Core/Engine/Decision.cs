@@ -149,6 +149,12 @@ public sealed class Explanation
 /// <summary>The decision for one person at one time: the record of section 13 plus what the state store needs.</summary>
 public sealed class Decision
 {
+    /// <summary>
+    /// <see cref="Because"/> of a person kept because a human changed its owner in the CRM; <see cref="Rule"/> names the
+    /// rule whose <c>when</c> held and that has no <c>override: manual</c>.
+    /// </summary>
+    public const string ManualOwner = "manual_owner";
+
     public required string PersonId { get; init; }
 
     public required DateTimeOffset At { get; init; }

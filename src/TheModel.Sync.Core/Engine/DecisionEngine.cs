@@ -195,7 +195,10 @@ public sealed class DecisionEngine
 
         scope.Fit = fit;
         scope.Engagement = engagement;
-        scope.Score = Math.Round(fit + engagement, MidpointRounding.AwayFromZero);
+        var score = Math.Round(fit + engagement, MidpointRounding.AwayFromZero);
+
+        // A small negative sum rounds to -0, which would print as "-0": the score is the integer 0.
+        scope.Score = score == 0 ? 0 : score;
         scope.Scored = true;
         decision.Fit = fit;
         decision.Engagement = engagement;
@@ -270,6 +273,7 @@ public sealed class DecisionEngine
             var from = scope.StageEnteredAt ?? scope.At;
             scope.RecheckAt = from + rule.RecheckAfter;
             scope.RecycleRule = rule.Id;
+            scope.RecycleTrigger = $"recycle rule {rule.Id} fired";
             decision.Actions.Add(new DecisionAction { Type = ActionType.Set, Rule = rule.Id, Field = "recheck_at", Value = Value.Of(scope.RecheckAt) });
             decision.Actions.Add(new DecisionAction { Type = ActionType.Set, Rule = rule.Id, Field = "recycle_rule", Value = Value.Of(rule.Id) });
             return;
@@ -303,6 +307,7 @@ public sealed class DecisionEngine
         else
         {
             ApplySet(scope, decision, rule.RecheckSet, rule.Id);
+            scope.RecycleTrigger = $"the recheck of recycle rule {rule.Id} ran";
             if (rule.RecheckTask is { } task)
             {
                 AddTask(scope, decision, task, rule.Id, _rules);

@@ -52,6 +52,9 @@ public sealed class EvaluationScope
 
     public bool Scored { get; set; }
 
+    /// <summary>Why routing runs because a recycle rule fired or its recheck ran in this evaluation; null when none did.</summary>
+    internal string? RecycleTrigger { get; set; }
+
     /// <summary>The members among <c>previous_owners</c>, resolved once per evaluation when routing needs them.</summary>
     internal List<Member>? PreviousMembers { get; set; }
 
@@ -82,6 +85,7 @@ public sealed class EvaluationScope
         Score = 0;
         Scored = false;
         PreviousMembers = null;
+        RecycleTrigger = null;
         _fieldOverrides?.Clear();
     }
 

@@ -69,9 +69,12 @@ internal sealed class OwnerRouter
 
             if (manual && !rule.OverrideManual)
             {
+                // A trigger held and this rule stopped the routing: the decision names it (section 13: the rule is
+                // null only when no trigger held), as a no-churn keep names the rule that kept the owner.
                 decision.Why.Rules.Add(ManualTrace(rule));
                 decision.Outcome = DecisionOutcome.Kept;
-                decision.Because = "manual_owner";
+                decision.Because = Decision.ManualOwner;
+                decision.Rule = rule.Id;
                 return;
             }
 
@@ -174,7 +177,9 @@ internal sealed class OwnerRouter
             return "the stage was entered after the owner was set";
         }
 
-        return null;
+        // Section 8: a recycle rule asks for routing when it fires (entry or recheck), even without a stage change
+        // the other triggers would see (owner_set_at missing, or a rule that only sets fields).
+        return scope.RecycleTrigger;
     }
 
     /// <summary>A human changed the owner after this service's last write, and the stage has not changed since.</summary>

@@ -248,11 +248,20 @@ public readonly struct Value : IEquatable<Value>
 /// <summary>ISO 8601 instants as the language reads and writes them.</summary>
 public static class Timestamps
 {
-    private static readonly string[] DateFormats = ["yyyy-MM-dd"];
+    // What the digit-by-digit reader leaves to the general one: minutes without seconds, a lower-case 't' or 'z', and
+    // fractions past 7 digits. ISO 8601's extended form only: nothing that a culture could read month first.
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd't'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd't'HH:mm:ss.FFFFFFFK",
+    ];
 
     /// <summary>
-    /// Parses an ISO 8601 instant with an offset (or Z). A bare date is midnight UTC; a date-time without offset is rejected
-    /// because it would mean a different instant on every machine.
+    /// Parses an ISO 8601 instant with an offset (or Z), in the extended form (<c>2026-11-30T10:00:00+09:00</c>,
+    /// seconds and fraction optional). A bare date is midnight UTC; a date-time without offset is rejected because it
+    /// would mean a different instant on every machine, and so is anything that is not ISO 8601 (<c>01/02/2027</c>
+    /// is 2 January in one country and 1 February in another; a space for the <c>T</c>).
     /// </summary>
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
@@ -268,30 +277,30 @@ public static class Timestamps
             return true;
         }
 
-        if (s.Length == 10)
-        {
-            if (DateTime.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            {
-                value = new DateTimeOffset(d, TimeSpan.Zero);
-                return true;
-            }
-
-            return false;
-        }
-
-        if (s.Length < 11 || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+        if (s.Length < 17 || s[10] is not ('T' or 't'))
         {
             return false;
         }
 
         var last = s[^1];
-        var hasOffset = last is 'Z' or 'z' || (s.Length > 19 && (s[^6] is '+' or '-') && s[^3] == ':');
-        if (!hasOffset)
+        var hasOffset = last is 'Z' or 'z' || (s.Length > 17 && (s[^6] is '+' or '-') && s[^3] == ':');
+        var dot = s.IndexOf('.');
+        if (!hasOffset || (dot >= 0 && (dot + 1 == s.Length || !char.IsAsciiDigit(s[dot + 1]))))
         {
+            // A fraction needs a digit ("10:00:00.Z" is no time), which the format's F digits would not insist on.
             return false;
         }
 
-        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+        if (last == 'z')
+        {
+            // The format's K reads only an upper-case Z.
+            Span<char> upper = stackalloc char[s.Length];
+            s.CopyTo(upper);
+            upper[^1] = 'Z';
+            return DateTimeOffset.TryParseExact(upper, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+        }
+
+        return DateTimeOffset.TryParseExact(s, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
 
     /// <summary>

@@ -160,6 +160,18 @@ public sealed class DecisionJsonTests
         }
     }
 
+    [Theory]
+    [InlineData(-0.001)]
+    [InlineData(0.004)]
+    [InlineData(-0.0049)]
+    [InlineData(-0.0)]
+    public void RoundEngagement_RoundingToZero_IsThePlainZero(double engagement)
+    {
+        var rounded = DecisionJson.RoundEngagement(engagement);
+        Assert.Equal("0", rounded.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0", WithBuffer(b => DecisionJson.WriteRounded(b, engagement)));
+    }
+
     [Fact]
     public void WriteRounded_SameBytesAsWriterOfRoundEngagement()
     {

@@ -40,6 +40,18 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Score_SmallNegativeSum_IsZeroNotNegativeZero()
+    {
+        // -1 point decayed over three half-lives is -0.125: round(-0.125) is -0 as a double, which prints as "-0".
+        var rules = new TestRules();
+        rules.Engagement("cooling", Always, -1, new Decay { From = F("fields.at"), HalfLife = TimeSpan.FromDays(1) });
+        var d = new EngineHarness(rules.Build()).Run(Persons.New(fields: new Dictionary<string, Value> { ["at"] = Value.Of(T.AddDays(-3)) }));
+        Assert.Equal(-0.125, d.Engagement);
+        Assert.Equal(0, d.Score);
+        Assert.False(double.IsNegative(d.Score));
+    }
+
+    [Fact]
     public void Mql_PromotesNewOnly_AndSetsStageEnteredAt()
     {
         var rules = new TestRules { Mql = Predicate.Compare(F("score"), PredicateOp.Gte, Value.Of(10)) };
@@ -105,6 +117,10 @@ public sealed class DecisionEngineTests
         var d = new EngineHarness(rules.Build()).Run(manual);
         Assert.Equal((DecisionOutcome.Kept, "manual_owner"), (d.Outcome, d.Because));
         Assert.Equal("external", d.Owner.Name);
+
+        // A trigger held (the owner is external) and rule "all" stopped at the manual owner: the decision names it.
+        Assert.Equal("all", d.Rule);
+        Assert.Empty(d.Actions);
 
         var overriding = new TestRules();
         var team2 = overriding.Team("sr", TeamRole.SR, Tokyo, new M("a"));
@@ -201,6 +217,42 @@ public sealed class DecisionEngineTests
         // Evaluated again with recheck_at set after the stage entry: it has fired, nothing changes.
         var again = h.Run(Persons.New(stage: Stage.Nurture, recycleReason: "timing", stageEnteredAt: entered, recheckAt: entered.AddDays(90), recycleRule: "not-now"));
         Assert.Empty(again.Actions);
+    }
+
+    [Fact]
+    public void RecycleFiring_TriggersRouting_EvenWithoutOwnerSetAt()
+    {
+        // Section 8: "an SLA or recycle rule asks for it". The owner is an active member and owner_set_at is missing,
+        // so no other trigger holds; the recycle entry (and, later, its recheck) routes the person anyway.
+        var rules = new TestRules();
+        rules.Team("sr", TeamRole.SR, Tokyo, new M("a"));
+        var pool = rules.Queue("pool");
+        rules.Route("recycled", Eq("stage", "nurture"), ToQueue(pool));
+        rules.Recycle(new RecycleRule
+        {
+            Id = "quiet",
+            When = Predicate.Compare(F("touches"), PredicateOp.Gte, Value.Of(6)),
+            Set = [new FieldAssignment { Field = F("stage"), Value = Value.Of("nurture") }],
+            RecheckAfter = TimeSpan.FromDays(60),
+        });
+        var h = new EngineHarness(rules.Build());
+        var d = h.Run(Persons.New(stage: Stage.Working, owner: "a", touches: 6));
+        Assert.Equal((DecisionOutcome.Assigned, "pool", "recycled"), (d.Outcome, d.Owner.Name, d.Rule));
+        Assert.Equal("recycle rule quiet fired", d.Why.Trigger);
+
+        // Without a recycle firing, the same owned person is kept as owned: the trigger is the firing, not the stage.
+        var calm = h.Run(Persons.New(stage: Stage.Working, owner: "a", touches: 1));
+        Assert.Equal((DecisionOutcome.Kept, "owned", (string?)null), (calm.Outcome, calm.Because, calm.Rule));
+
+        // A recheck that runs routes too.
+        var notNow = new TestRules();
+        var sr = notNow.Team("sr", TeamRole.SR, Tokyo, new M("a"), new M("b"));
+        notNow.Route("mql", Eq("stage", "mql"), ToTeam(sr, RoutingStrategy.RoundRobin, excludePrevious: true));
+        notNow.Recycle(NotNow());
+        var rechecked = new EngineHarness(notNow.Build()).Run(Persons.New(stage: Stage.Nurture, recycleReason: "timing", recycleRule: "not-now",
+            recheckAt: T.AddDays(-1), owner: "a"));
+        Assert.Equal("the recheck of recycle rule not-now ran", rechecked.Why.Trigger);
+        Assert.Equal(("b", "mql"), (rechecked.Owner.Name, rechecked.Rule));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class TimestampsTests
         { "2024-02-29T23:59:59Z", new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.Zero) },
         { " 2026-11-30T10:00:00Z ", new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero) },
         { "2026-11-30t10:00:00z", new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero) },   // the general parser's path
+        { "2026-11-30T10:00+09:00", new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.FromHours(9)) },   // no seconds
+        { "2026-11-30T10:00Z", new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero) },
     };
 
     [Theory]
@@ -38,6 +40,14 @@ public sealed class TimestampsTests
     [InlineData("2026-11-30T10:00:00+15:00")]
     [InlineData("2026-11-30T10:00:00.Z")]
     [InlineData("30/11/2026")]
+    [InlineData("01/02/2027 00:00 +00:00")]    // month first or day first depends on who reads it
+    [InlineData("11/30/2026 10:00 +09:00")]
+    [InlineData("2026/11/30 10:00:00+09:00")]
+    [InlineData("Monday, 30 November 2026 10:00 +09:00")]
+    [InlineData("11/29/2026 9:00 PM +09:00")]
+    [InlineData("2026-11-30 00:00:00Z")]       // a space for the T is not ISO 8601
+    [InlineData("2026-11-30 10:00:00+09:00")]
+    [InlineData("2026-11-30T10:00:00+0900")]   // the basic-form offset
     public void TryParse_NotAnInstant_False(string text) => Assert.False(Timestamps.TryParse(text, out _));
 
     [Theory]
