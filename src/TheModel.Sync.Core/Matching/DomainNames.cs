@@ -13,7 +13,7 @@ public static class DomainNames
 
     /// <summary>
     /// The host of a website: scheme, userinfo, port, path, query, fragment and a leading <c>www.</c> removed,
-    /// a trailing dot removed, ASCII letters lower-cased (internationalized names are left as given).
+    /// a trailing dot removed, letters lower-cased (internationalized names too, by the invariant culture).
     /// </summary>
     /// <returns>The host, or null when the value is null, blank or has no readable host.</returns>
     public static string? HostOfWebsite(string? website)
@@ -244,14 +244,15 @@ public static class DomainNames
 
     internal static string ToAsciiLower(ReadOnlySpan<char> value)
     {
-        // ASCII-only lower-casing: internationalized labels are compared as given (section 2 says only "lower-cased"
-        // and a culture-sensitive or full Unicode fold would make the same domain differ between machines).
+        // Section 2 says "lower-cased", of every letter: BÜCHER.example is bücher.example. Non-ASCII letters take the
+        // invariant culture's simple mapping, char by char, so the result does not depend on the machine's culture
+        // (Turkish 'I' stays 'i') and has the input's length.
         return string.Create(value.Length, value, static (destination, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
                 var c = source[i];
-                destination[i] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+                destination[i] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c < 128 ? c : char.ToLowerInvariant(c);
             }
         });
     }

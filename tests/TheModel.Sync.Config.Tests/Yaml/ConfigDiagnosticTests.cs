@@ -17,6 +17,15 @@ public sealed class ConfigDiagnosticTests
     }
 
     [Fact]
+    public void ToString_ControlCharsQuotedFromTheConfig_StayOnOneLine()
+    {
+        var diagnostic = new ConfigDiagnostic("t.yaml", 3, 9, "TM0014", "invalid id 'sr\n\r\t\u0001\u007f': ids are lower-case");
+
+        Assert.Equal("t.yaml:3:9: error TM0014: invalid id 'sr\\n\\r\\t\\u0001\\u007f': ids are lower-case", diagnostic.ToString());
+        Assert.Contains('\n', diagnostic.Message);   // the message itself keeps the value as read
+    }
+
+    [Fact]
     public void Constructor_NoSeverity_IsError()
     {
         Assert.Equal(Severity.Error, new ConfigDiagnostic("a.yaml", 1, 2, "TM0001", "m").Severity);

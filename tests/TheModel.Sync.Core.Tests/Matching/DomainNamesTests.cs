@@ -63,6 +63,9 @@ public sealed class DomainNamesTests
     [InlineData(null, "no-at-sign", "given.example", "given.example")]
     [InlineData(null, "jane@", "given.example", "given.example")]
     [InlineData(null, "jane@   ", "given.example", "given.example")]
+    [InlineData(null, "a@BÜCHER.example", null, "bücher.example")]              // every letter lower-cased, not ASCII only
+    [InlineData("https://ÉCOLE.Example/x", null, null, "école.example")]
+    [InlineData(null, null, "MÜNCHEN.example", "münchen.example")]
     public void Derive_Inputs_FollowsSection2Precedence(string? website, string? email, string? given, string expected)
     {
         Assert.Equal(expected, DomainNames.Derive(website, email, given));
