@@ -210,8 +210,9 @@ internal sealed class PersonLineParser
         switch (key)
         {
             case Key.Employees or Key.AnnualRevenue or Key.Touches:
-                if (token != JsonTokenType.Number || !reader.TryGetDouble(out var n))
+                if (token != JsonTokenType.Number || !reader.TryGetDouble(out var n) || (key != Key.AnnualRevenue && n != Math.Floor(n)))
                 {
+                    // Not a number, or a fraction where section 2 wants an integer: the general reader says which.
                     return false;
                 }
 

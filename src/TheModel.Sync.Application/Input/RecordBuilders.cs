@@ -58,7 +58,7 @@ public static class RecordBuilders
                 "country" => Text(key, v, out country, out error),
                 "state" => Text(key, v, out state, out error),
                 "postal_code" => Text(key, v, out postalCode, out error),
-                "employees" => Number(key, v, out employees, out error),
+                "employees" => Integer(key, v, out employees, out error),
                 "annual_revenue" => Number(key, v, out revenue, out error),
                 "industry" => Text(key, v, out industry, out error),
                 "source" => Text(key, v, out source, out error),
@@ -74,7 +74,7 @@ public static class RecordBuilders
                 "created_at" => Time(key, v, out createdAt, out error),
                 "updated_at" => Time(key, v, out updatedAt, out error),
                 "last_touch_at" => Time(key, v, out lastTouchAt, out error),
-                "touches" => Number(key, v, out touches, out error),
+                "touches" => Integer(key, v, out touches, out error),
                 "account" => Text(key, v, out account, out error),
                 // Computed by the evaluation; an input may carry the CRM's old values, which are recomputed.
                 "score" or "fit" or "engagement" or "segment" => NoError(out error),
@@ -155,7 +155,7 @@ public static class RecordBuilders
                 "website" => Text(key, v, out website, out error),
                 "owner" => Text(key, v, out owner, out error),
                 "type" => AccountType(v, out type, out error),
-                "employees" => Number(key, v, out employees, out error),
+                "employees" => Integer(key, v, out employees, out error),
                 "annual_revenue" => Number(key, v, out revenue, out error),
                 "country" => Text(key, v, out country, out error),
                 "industry" => Text(key, v, out industry, out error),
@@ -288,6 +288,24 @@ public static class RecordBuilders
 
         error = $"{key}: {v.Describe()} is not a number";
         return false;
+    }
+
+    /// <summary>A number that section 2 types as an integer (<c>employees</c>, <c>touches</c>): 1.5 is refused.</summary>
+    private static bool Integer(string key, in RawValue v, out double? value, out string? error)
+    {
+        if (!Number(key, v, out value, out error))
+        {
+            return false;
+        }
+
+        if (value is { } n && (n != Math.Floor(n) || Math.Abs(n) > 9_007_199_254_740_992))
+        {
+            value = null;
+            error = $"{key}: {v.Describe()} is not an integer";
+            return false;
+        }
+
+        return true;
     }
 
     private static bool Bool(string key, in RawValue v, out bool? value, out string? error)

@@ -85,6 +85,8 @@ public sealed class InputFilesTests
     [Theory]
     [InlineData("""{"id":"p1","employes":5}""", "unknown field 'employes'; did you mean 'employees'?")]
     [InlineData("""{"id":"p1","employees":"many"}""", "employees: 'many' is not a number")]
+    [InlineData("""{"id":"p1","touches":1.5}""", "touches: 1.5 is not an integer")]
+    [InlineData("""{"id":"p1","employees":"250.5"}""", "employees: '250.5' is not an integer")]
     [InlineData("""{"id":"p1","stage":"lead"}""", "stage: 'lead' is not a stage; stages are new, mql, working, sql, customer, nurture, disqualified")]
     [InlineData("""{"id":"p1","owner_set_at":"2026-11-30 10:00"}""", "owner_set_at: '2026-11-30 10:00' is not an ISO 8601 timestamp with an offset (e.g. 2026-11-30T10:00:00+09:00)")]
     [InlineData("""{"email":"x@y.example"}""", "id is required")]

@@ -88,7 +88,7 @@ public sealed class PersonLineParserTests
     [InlineData("""{"id":"p1","owner":"yui","owner":""}""", true)]
     [InlineData("""{"id":"p1","owner":"yui","owner":"liam"}""", true)]
     [InlineData("""{"id":"p1","owner":12345,"phone":true,"state":false}""", true)]
-    [InlineData("""{"id":7,"stage":"WORKING","touches":0.5,"employees":-3e2}""", true)]
+    [InlineData("""{"id":7,"stage":"WORKING","touches":5e0,"employees":-3e2}""", true)]
     [InlineData("""{"id":"p1","stage":"mql","stage":null,"owner_set_at":"2026-11-05"}""", true)]
     [InlineData("""{"id":"p1","owner_set_at":" 2026-11-05T12:58:56.1234567+09:00 "}""", true)]
     [InlineData("""{"id":"p1","previous_owners":["a",null,"",3],"previous_owners":null}""", true)]
@@ -109,6 +109,8 @@ public sealed class PersonLineParserTests
     [InlineData("""{"id":"p1","stage":"won"}""", false)]
     [InlineData("""{"id":"p1","stage":3}""", false)]
     [InlineData("""{"id":"p1","employees":"12"}""", false)]
+    [InlineData("""{"id":"p1","touches":0.5}""", false)]      // section 2: an integer
+    [InlineData("""{"id":"p1","employees":12.25}""", false)]
     [InlineData("""{"id":"p1","employees":"abc"}""", false)]
     [InlineData("""{"id":"p1","owner":["yui"]}""", false)]
     [InlineData("""{"id":"p1","owner":{"id":"yui"}}""", false)]
