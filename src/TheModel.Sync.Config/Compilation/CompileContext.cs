@@ -22,6 +22,12 @@ internal sealed class CompileContext(DiagnosticBag diagnostics)
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
 
+    /// <summary>
+    /// True when a file of the config could not be read (its syntax error is reported): whatever it defined is unknown,
+    /// so a reference to an id nobody defined is not reported, since the lost file may well define it.
+    /// </summary>
+    public bool SomeFileUnread { get; set; }
+
     public SymbolTable<BusinessCalendar> Calendars { get; } = new("calendar");
 
     public SymbolTable<Team> Teams { get; } = new("team");
@@ -355,7 +361,11 @@ internal sealed class CompileContext(DiagnosticBag diagnostics)
             return true;
         }
 
-        Error(node, code, $"unknown {table.Kind} '{id}'{extra}{Suggestions.Hint(id, table.Ids)}");
+        if (!SomeFileUnread)
+        {
+            Error(node, code, $"unknown {table.Kind} '{id}'{extra}{Suggestions.Hint(id, table.Ids)}");
+        }
+
         return false;
     }
 

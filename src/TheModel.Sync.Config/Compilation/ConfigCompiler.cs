@@ -20,7 +20,7 @@ internal static class ConfigCompiler
 
     private static LoadedConfig? CompileFiles(IReadOnlyList<ConfigFile> files, DiagnosticBag diagnostics)
     {
-        var context = new CompileContext(diagnostics);
+        var context = new CompileContext(diagnostics) { SomeFileUnread = files.Any(f => f.Root is null) };
         var sections = Merge(context, files);
         YamlNode? Section(string key) => sections.TryGetValue(key, out var s) ? s.Value : null;
 

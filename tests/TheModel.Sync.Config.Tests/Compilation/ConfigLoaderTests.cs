@@ -44,6 +44,28 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_FileWithSyntaxError_OtherFilesReferencesToItsIdsAreNotReported()
+    {
+        // a.yaml defines the calendar and the team, but cannot be read: b.yaml's references to them may well be right,
+        // so only the syntax error is reported. A reference that is wrong whatever a.yaml holds still is not: the
+        // operator sees it once a.yaml reads.
+        Write("config/a.yaml", "version: 1\ncalendars:\n  tokyo: { tz: Asia/Tokyo, hours: {}\n");
+        Write("config/b.yaml", "teams:\n  - { id: sr, role: SR, calendar: tokyo, members: [] }\nrouting:\n  - { id: r, when: {}, assign: { team: sr } }\n");
+        var folder = Path.Combine(_root, "config");
+
+        var result = ConfigLoader.Load(folder);
+
+        Assert.Null(result.Config);
+        var line = Assert.Single(result.Diagnostics);
+        Assert.Equal(("TM0002", $"{folder}/a.yaml"), (line.Code, line.File));
+
+        // Once a.yaml reads, a wrong reference is reported as ever.
+        Write("config/a.yaml", "version: 1\ncalendars:\n  osaka: { tz: Asia/Tokyo, hours: {} }\n");
+        var fixedSyntax = ConfigLoader.Load(folder);
+        Assert.Contains(fixedSyntax.Diagnostics, d => d.Code == "TM0023" && d.Message.StartsWith("unknown calendar 'tokyo'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_KeyInTwoFiles_ReportsBothFilesAtTheSecond()
     {
         Write("config/a.yaml", "version: 1\nteams: []\n");
