@@ -214,15 +214,27 @@ internal sealed class CompileContext(DiagnosticBag diagnostics)
     public static string UnknownChoice(string what, string text, IReadOnlyList<string> names) =>
         $"unknown {what} '{text}'; expected one of {string.Join(", ", names)}{Suggestions.Hint(text, names)}";
 
-    /// <summary>Reports keys the mapping kind does not allow (TM0010), with a hint for a near miss or a YAML 1.1 merge key.</summary>
-    public void CheckKeys(YamlMapping mapping, IReadOnlyList<string> known, string where)
+    /// <summary>
+    /// Reports keys the mapping kind does not allow (TM0010), with a hint for a near miss or a YAML 1.1 merge key; a key
+    /// that belongs elsewhere (<paramref name="elsewhere"/>: key → where it goes) says where instead of guessing a name.
+    /// </summary>
+    public void CheckKeys(YamlMapping mapping, IReadOnlyList<string> known, string where, IReadOnlyDictionary<string, string>? elsewhere = null)
     {
         foreach (var (key, _) in mapping.Entries)
         {
-            if (!known.Contains(key.Text, StringComparer.Ordinal))
+            if (known.Contains(key.Text, StringComparer.Ordinal))
             {
-                UnknownKey(key, where, known);
+                continue;
             }
+
+            if (elsewhere is not null && elsewhere.TryGetValue(key.Text, out var place))
+            {
+                _misspelled[key] = null;
+                Error(key, ErrorCodes.UnknownKey, $"unknown key '{key.Text}' in {where}; it {place}");
+                continue;
+            }
+
+            UnknownKey(key, where, known);
         }
     }
 

@@ -7,6 +7,25 @@ namespace TheModel.Sync.Config.Compilation;
 /// <summary><c>routing:</c> (section 8): rules with a condition, an assign target, an optional set and override.</summary>
 internal static class RoutingCompiler
 {
+    // Keys written one level off (section 14: hours, exclude and then belong inside assign; override sits on the rule).
+    private static readonly Dictionary<string, string> InsideAssign = new(StringComparer.Ordinal)
+    {
+        ["to"] = "belongs inside `assign:`, e.g. `assign: { to: account_owner }`",
+        ["queue"] = "belongs inside `assign:`, e.g. `assign: { to: queue, queue: unassigned }`",
+        ["team"] = "belongs inside `assign:`, e.g. `assign: { team: sr, strategy: round_robin }`",
+        ["strategy"] = "belongs inside `assign:`, e.g. `assign: { team: sr, strategy: round_robin }`",
+        ["then"] = "belongs inside `assign:`, e.g. `assign: { team: ebr, strategy: sticky, then: round_robin }`",
+        ["hours"] = "belongs inside `assign:`, e.g. `assign: { team: sr, strategy: round_robin, hours: strict }`",
+        ["exclude"] = "belongs inside `assign:`, e.g. `assign: { team: sr, strategy: round_robin, exclude: [previous_owners] }`",
+    };
+
+    private static readonly Dictionary<string, string> BesideWhen = new(StringComparer.Ordinal)
+    {
+        ["override"] = "belongs on the rule beside `when:`, e.g. `- { id: vip, when: {}, override: manual, assign: { ... } }`",
+        ["set"] = "belongs on the rule beside `when:`, e.g. `- { id: c, when: {}, set: { stage: disqualified }, assign: { ... } }`",
+        ["when"] = "belongs on the rule, beside `assign:`",
+    };
+
     private static readonly string[] TargetWords = ["account_owner", "previous_owner", "current_owner", "queue"];
     private static readonly string[] HoursModes = ["prefer", "strict"];
     private static readonly string[] Overrides = ["manual"];
@@ -26,7 +45,7 @@ internal static class RoutingCompiler
                 continue;
             }
 
-            context.CheckKeys(mapping, KnownKeys.RoutingRule, "routing rule");
+            context.CheckKeys(mapping, KnownKeys.RoutingRule, "routing rule", InsideAssign);
             var idNode = CompileContext.Get(mapping, "id");
             var id = idNode is null ? null : context.Id(idNode);
             var label = id is null ? "routing rule" : $"routing rule '{id}'";
@@ -79,7 +98,7 @@ internal static class RoutingCompiler
             return null;
         }
 
-        context.CheckKeys(mapping, KnownKeys.Assign, "assign");
+        context.CheckKeys(mapping, KnownKeys.Assign, "assign", BesideWhen);
         var to = CompileContext.Get(mapping, "to");
         var teamNode = CompileContext.Get(mapping, "team");
         var ok = true;

@@ -257,6 +257,24 @@ public sealed class ConfigLoaderTests : IDisposable
           - { id: x, when: {}, assign: { tem: sr } }
         """,
         "c.yaml:3:34: error TM0010: unknown key 'tem' in assign; did you mean `team`?")]
+    [InlineData(
+        "an assign key on the rule says where it goes, not a near name",
+        """
+        version: 1
+        teams: [ { id: sr, role: SR, members: [ { id: a } ] } ]
+        routing:
+          - { id: x, when: {}, then: round_robin, assign: { team: sr, strategy: sticky } }
+        """,
+        "c.yaml:4:24: error TM0010: unknown key 'then' in routing rule; it belongs inside `assign:`, e.g. `assign: { team: ebr, strategy: sticky, then: round_robin }`")]
+    [InlineData(
+        "override inside assign says it sits on the rule",
+        """
+        version: 1
+        teams: [ { id: sr, role: SR, members: [ { id: a } ] } ]
+        routing:
+          - { id: x, when: {}, assign: { team: sr, override: manual } }
+        """,
+        "c.yaml:4:44: error TM0010: unknown key 'override' in assign; it belongs on the rule beside `when:`, e.g. `- { id: vip, when: {}, override: manual, assign: { ... } }`")]
     public void LoadFromText_BrokenDefinition_DoesNotCascade(string scenario, string yaml, string expected)
     {
         var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
