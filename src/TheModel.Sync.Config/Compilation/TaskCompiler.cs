@@ -77,8 +77,9 @@ internal static class TaskCompiler
             }
             else if (c == '}')
             {
+                // Reported, and the reading goes on, so that every mistake of the subject shows at once.
                 context.Error(node, ErrorCodes.UnknownTemplateName, $"unmatched '}}' in '{text}'; write }}}} for a literal brace");
-                return null;
+                ok = false;
             }
             else if (c == '{')
             {

@@ -275,6 +275,17 @@ public sealed class ConfigLoaderTests : IDisposable
           - { id: x, when: {}, assign: { team: sr, override: manual } }
         """,
         "c.yaml:4:44: error TM0010: unknown key 'override' in assign; it belongs on the rule beside `when:`, e.g. `- { id: vip, when: {}, override: manual, assign: { ... } }`")]
+    [InlineData(
+        "every mistake of a task subject is reported, not only the first",
+        """
+        version: 1
+        teams: [ { id: sr, role: SR, members: [ { id: a } ] } ]
+        sla:
+          - { id: s, applies: {}, met_when: {}, within: 1h, clock: wall, on_breach: [ { task: { owner: owner, subject: "c } {compny} {" } } ] }
+        """,
+        "c.yaml:4:112: error TM0027: unmatched '}' in 'c } {compny} {'; write }} for a literal brace\n" +
+        "c.yaml:4:112: error TM0027: unknown template name 'compny'; did you mean `company`?\n" +
+        "c.yaml:4:112: error TM0027: unclosed '{' in 'c } {compny} {'; write {{ for a literal brace")]
     public void LoadFromText_BrokenDefinition_DoesNotCascade(string scenario, string yaml, string expected)
     {
         var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
