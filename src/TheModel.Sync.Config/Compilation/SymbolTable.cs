@@ -24,7 +24,11 @@ internal sealed class SymbolTable<T>(string kind)
     {
         if (_items.TryGetValue(id, out var first))
         {
-            context.Error(at, ErrorCodes.DuplicateId, $"duplicate {Kind} {idWord} '{id}' (first defined at {Format(first.At)})");
+            // The same node again is a YAML alias (*name) repeating the anchored definition: say so, not "first
+            // defined" at the very position being reported.
+            context.Error(at, ErrorCodes.DuplicateId, first.At == at.Start
+                ? $"duplicate {Kind} {idWord} '{id}': a YAML alias repeats the definition anchored here; an id is defined once"
+                : $"duplicate {Kind} {idWord} '{id}' (first defined at {Format(first.At)})");
             return false;
         }
 

@@ -10,6 +10,7 @@ namespace TheModel.Sync.Config.Diagnostics;
 public sealed class DiagnosticBag : IReadOnlyList<ConfigDiagnostic>
 {
     private readonly List<ConfigDiagnostic> _items = [];
+    private readonly HashSet<ConfigDiagnostic> _seen = [];
 
     /// <inheritdoc />
     public int Count => _items.Count;
@@ -22,7 +23,7 @@ public sealed class DiagnosticBag : IReadOnlyList<ConfigDiagnostic>
 
     /// <summary>Adds an error at a 1-based line and column of a file.</summary>
     public void Add(string file, int line, int column, string code, string message) =>
-        _items.Add(new ConfigDiagnostic(file, line, column, code, message));
+        Add(new ConfigDiagnostic(file, line, column, code, message));
 
     /// <summary>Adds an error at a position.</summary>
     public void Add(Mark at, string code, string message) =>
@@ -39,21 +40,30 @@ public sealed class DiagnosticBag : IReadOnlyList<ConfigDiagnostic>
     public void AddWarning(YamlNode node, string code, string message)
     {
         ArgumentNullException.ThrowIfNull(node);
-        _items.Add(new ConfigDiagnostic(node.Start.File, node.Start.Line, node.Start.Column, code, message, Severity.Warning));
+        Add(new ConfigDiagnostic(node.Start.File, node.Start.Line, node.Start.Column, code, message, Severity.Warning));
     }
 
     /// <summary>Adds a diagnostic as it is.</summary>
     public void Add(ConfigDiagnostic diagnostic)
     {
         ArgumentNullException.ThrowIfNull(diagnostic);
-        _items.Add(diagnostic);
+
+        // A node a YAML alias repeats is compiled once per use, and its mistakes would be reported once per use, on
+        // identical lines: each is said once.
+        if (_seen.Add(diagnostic))
+        {
+            _items.Add(diagnostic);
+        }
     }
 
     /// <summary>Adds every diagnostic of <paramref name="diagnostics"/>, in order.</summary>
     public void AddRange(IEnumerable<ConfigDiagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
-        _items.AddRange(diagnostics);
+        foreach (var diagnostic in diagnostics)
+        {
+            Add(diagnostic);
+        }
     }
 
     /// <inheritdoc />

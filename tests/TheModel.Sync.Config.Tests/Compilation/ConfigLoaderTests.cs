@@ -286,6 +286,17 @@ public sealed class ConfigLoaderTests : IDisposable
         "c.yaml:4:112: error TM0027: unmatched '}' in 'c } {compny} {'; write }} for a literal brace\n" +
         "c.yaml:4:112: error TM0027: unknown template name 'compny'; did you mean `company`?\n" +
         "c.yaml:4:112: error TM0027: unclosed '{' in 'c } {compny} {'; write {{ for a literal brace")]
+    [InlineData(
+        "a definition repeated by a YAML alias: each mistake once, and the duplicate says it is the alias",
+        """
+        version: 1
+        teams: [ { id: sr, role: SR, members: [ { id: a } ] } ]
+        routing:
+          - &r { id: r1, when: {}, assign: { team: srx } }
+          - *r
+        """,
+        "c.yaml:4:14: error TM0015: duplicate routing rule id 'r1': a YAML alias repeats the definition anchored here; an id is defined once\n" +
+        "c.yaml:4:44: error TM0020: unknown team 'srx'; did you mean `sr`?")]
     public void LoadFromText_BrokenDefinition_DoesNotCascade(string scenario, string yaml, string expected)
     {
         var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
