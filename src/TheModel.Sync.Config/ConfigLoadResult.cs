@@ -23,6 +23,9 @@ public sealed class LoadedConfig
 
     /// <summary>The config files read, as diagnostics name them, in load order.</summary>
     public IReadOnlyList<string> Files { get; }
+
+    /// <summary>The list files (<c>lists: { x: { file: … } }</c>) the config read, as full paths.</summary>
+    public IReadOnlyList<string> ListFiles { get; init; } = [];
 }
 
 /// <summary>The outcome of a load: a config, or every problem found (never both a config and an error).</summary>

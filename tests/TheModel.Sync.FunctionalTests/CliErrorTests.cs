@@ -103,6 +103,118 @@ public sealed class CliErrorTests : IDisposable
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("people")]
+    [InlineData("rejects")]
+    [InlineData("link")]
+    [InlineData("config")]
+    public async Task Simulate_OutputThatIsAnInput_RefusedAndTheInputKept(string which)
+    {
+        var people = await OnePersonAsync();
+        var before = await File.ReadAllTextAsync(people);
+        string[] args = which switch
+        {
+            // The rejects file of d.jsonl is d.rejects.jsonl: given as the people, it would be emptied at the start.
+            "rejects" => ["simulate", "--config", ConfigPath, "--people", Rename(people, "d.rejects.jsonl"), "--out", Path.Combine(_dir, "d.jsonl")],
+            "link" => ["simulate", "--config", ConfigPath, "--people", people, "--out", Link(people, "link.jsonl")],
+            "config" => ["simulate", "--config", ConfigPath, "--people", people, "--out", ConfigPath],
+            _ => ["simulate", "--config", ConfigPath, "--people", people, "--out", Path.Combine(_dir, ".", "people.jsonl")],
+        };
+        var kept = which == "config" ? await File.ReadAllTextAsync(ConfigPath) : null;
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("which the run reads; choose another output file", output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(which == "rejects" ? Path.Combine(_dir, "d.rejects.jsonl") : people));
+        if (kept is not null)
+        {
+            Assert.Equal(kept, await File.ReadAllTextAsync(ConfigPath));
+        }
+    }
+
+    [Theory]
+    [InlineData("validate", "PATH is empty; give a value")]
+    [InlineData("simulate", "--config is empty; give a value")]
+    [InlineData("generate", "--out-dir is empty; give a value")]
+    public async Task Verb_EmptyPath_OneLineErrorNoStackTrace(string verb, string expected)
+    {
+        var people = await OnePersonAsync();
+        string[] args = verb switch
+        {
+            "validate" => ["validate", ""],
+            "simulate" => ["simulate", "--config", "", "--people", people, "--out", Path.Combine(_dir, "out.jsonl")],
+            _ => ["generate", "--people", "10", "--out-dir", " "],
+        };
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_PrettyPrintedPersonFile_Read_ButAFileOfSeveralPersonsRefused()
+    {
+        var pretty = Path.Combine(_dir, "pretty.json");
+        await File.WriteAllTextAsync(pretty, "{\n  \"id\": \"p-7\",\n  \"country\": \"JP\"\n}\n");
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "explain", "--config", ConfigPath, "--person", "@" + pretty, "--json");
+        Assert.True(exit == 0, $"explain exited {exit}:\n{output}");
+        Assert.Contains("\"person\":\"p-7\"", output, StringComparison.Ordinal);
+
+        var two = Path.Combine(_dir, "two.jsonl");
+        await File.WriteAllTextAsync(two, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
+        (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "explain", "--config", ConfigPath, "--person", "@" + two);
+        Assert.Equal(1, exit);
+        Assert.Contains("error: --person: 2 lines of JSON; explain takes one person", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_UnreadablePeopleLine_ReportedAndExit2()
+    {
+        var people = Path.Combine(_dir, "people.jsonl");
+        await File.WriteAllTextAsync(people, "{\"id\":\"p1\",\"country\":\"JP\"}\nnot json\n");
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "explain", "--config", ConfigPath, "--person", "p1", "--people", people);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{people}:2: rejected: invalid JSON", output, StringComparison.Ordinal);
+        Assert.Contains("Person p1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Diff_SameConfigWarned_BadAccountLinesCountedInTheReport_NegativeLimitRefused()
+    {
+        var people = await OnePersonAsync();
+        var accounts = Path.Combine(_dir, "accounts.jsonl");
+        await File.WriteAllTextAsync(accounts, "{\"id\":\"a1\",\"name\":\"Acme\"}\n{\"name\":\"no id\"}\n");
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "diff", "--base", ConfigPath, "--head", ConfigPath, "--people", people, "--accounts", accounts);
+        Assert.Equal(2, exit);
+        Assert.Contains("warning: --base and --head are the same config", output, StringComparison.Ordinal);
+        Assert.Contains("1 input lines could not be read and were skipped.", output, StringComparison.Ordinal);
+        Assert.Contains($"{accounts}:2: rejected:", output, StringComparison.Ordinal);
+
+        (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "diff", "--base", ConfigPath, "--head", ConfigPath, "--people", people, "--limit", "-1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--limit must be 0 or more", output, StringComparison.Ordinal);
+    }
+
+    private string Rename(string path, string name)
+    {
+        var target = Path.Combine(_dir, name);
+        File.Move(path, target);
+        return target;
+    }
+
+    private string Link(string path, string name)
+    {
+        var link = Path.Combine(_dir, name);
+        File.CreateSymbolicLink(link, path);
+        return link;
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private async Task<string> OnePersonAsync()

@@ -62,6 +62,9 @@ internal sealed class CompileContext(DiagnosticBag diagnostics)
     /// <summary>Every list file read, in the order first loaded, for the config version.</summary>
     public List<(string Name, byte[] Bytes)> ListFiles { get; } = [];
 
+    /// <summary>The list files read, as full paths (the command line keeps its outputs off them).</summary>
+    public List<string> ListFilePaths { get; } = [];
+
     public void Error(YamlNode at, string code, string message) => Diagnostics.Add(at, code, message);
 
     public static string Describe(YamlNode node) => node switch

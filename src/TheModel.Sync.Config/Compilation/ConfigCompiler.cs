@@ -71,7 +71,7 @@ internal static class ConfigCompiler
             CustomAccountFields = [.. context.CustomAccountFields],
             Report = report,
         };
-        return new LoadedConfig(rules, tests, version, [.. files.Select(f => f.DisplayPath)]);
+        return new LoadedConfig(rules, tests, version, [.. files.Select(f => f.DisplayPath)]) { ListFiles = [.. context.ListFilePaths] };
     }
 
     private static Dictionary<string, (YamlScalar Key, YamlNode Value, ConfigFile File)> Merge(CompileContext context, IReadOnlyList<ConfigFile> files)

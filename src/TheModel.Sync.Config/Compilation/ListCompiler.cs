@@ -129,6 +129,11 @@ internal static class ListCompiler
             context.ListFiles.Add((path, bytes));
         }
 
+        if (!context.ListFilePaths.Contains(full, StringComparer.Ordinal))
+        {
+            context.ListFilePaths.Add(full);
+        }
+
         return ListFileReader.Parse(bytes);
     }
 }

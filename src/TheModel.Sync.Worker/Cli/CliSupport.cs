@@ -55,12 +55,86 @@ internal static class CliSupport
         {
             if (path is not null && !File.Exists(path))
             {
-                errors.WriteLine($"error: input file '{path}' not found");
+                errors.WriteLine(Directory.Exists(path) ? $"error: input '{path}' is a folder; give a file" : $"error: input file '{path}' not found");
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// False, with one line on <paramref name="errors"/>, when an output would overwrite what the run reads: an input
+    /// file, a config or list file, or a new <c>*.yaml</c> in a config folder (the next load would take it for config).
+    /// Paths are compared after symbolic links are followed, so <c>./x/../p.jsonl</c> or a link to it is caught too.
+    /// </summary>
+    public static bool OutputsApartFromInputs(TextWriter errors, string configPath, LoadedConfig config, IEnumerable<string?> inputs, params string?[] outputs)
+    {
+        var read = inputs.Concat(config.Files).Concat(config.ListFiles)
+            .Where(p => !string.IsNullOrEmpty(p))
+            .Select(p => (Given: p!, Real: RealPath(p!)))
+            .ToList();
+        var configFolder = Directory.Exists(configPath) ? RealPath(configPath) : null;
+        foreach (var output in outputs)
+        {
+            if (string.IsNullOrEmpty(output))
+            {
+                continue;
+            }
+
+            var real = RealPath(output);
+            foreach (var (given, path) in read)
+            {
+                if (string.Equals(real, path, StringComparison.Ordinal))
+                {
+                    errors.WriteLine($"error: cannot write '{output}': it is the input '{given}', which the run reads; choose another output file");
+                    return false;
+                }
+            }
+
+            if (configFolder is not null && string.Equals(Path.GetDirectoryName(real), configFolder, StringComparison.Ordinal) &&
+                Path.GetExtension(real) is ".yaml" or ".yml")
+            {
+                errors.WriteLine($"error: cannot write '{output}': a .yaml file in the config folder '{configPath}' would be loaded as config next time; choose another output file");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The full path with every symbolic link along it followed (as far as the path exists).</summary>
+    internal static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        for (var hops = 0; hops < 40; hops++)
+        {
+            var root = Path.GetPathRoot(full) ?? "/";
+            var current = root;
+            var relinked = false;
+            foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = Path.Combine(current, part);
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (info.Exists && info.LinkTarget is { } target)
+                {
+                    // The link's target replaces it, and the rest of the path is walked again from there.
+                    var rest = full[Math.Min(full.Length, next.Length)..].TrimStart(Path.DirectorySeparatorChar);
+                    full = Path.GetFullPath(Path.Combine(Path.GetFullPath(target, current), rest));
+                    relinked = true;
+                    break;
+                }
+
+                current = next;
+            }
+
+            if (!relinked)
+            {
+                return current;
+            }
+        }
+
+        return full;
     }
 
     /// <summary>

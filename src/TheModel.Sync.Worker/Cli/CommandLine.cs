@@ -57,6 +57,8 @@ internal static class CommandLine
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ExportLogCommand.Create());
 
+        RefuseEmptyText(root);
+
         // `run` is the default verb: a bare `themodel-sync`, or one given only run's options, starts the daemon.
         if (args.Length == 0 || args[0] is "--config" or "--urls" || args[0].StartsWith("--config=", StringComparison.Ordinal) || args[0].StartsWith("--urls=", StringComparison.Ordinal))
         {
@@ -64,5 +66,45 @@ internal static class CommandLine
         }
 
         return root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+    }
+
+    /// <summary>
+    /// No text option or argument may be empty: <c>--config "$CFG"</c> with the variable unset is a mistake to name in
+    /// one line, not a path to open (which ends in an exception about an empty path).
+    /// </summary>
+    private static void RefuseEmptyText(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            if (option is Option<string> or Option<string?>)
+            {
+                option.Validators.Add(result =>
+                {
+                    if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                    {
+                        result.AddError($"{option.Name} is empty; give a value");
+                    }
+                });
+            }
+        }
+
+        foreach (var argument in command.Arguments)
+        {
+            if (argument is Argument<string> or Argument<string?>)
+            {
+                argument.Validators.Add(result =>
+                {
+                    if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                    {
+                        result.AddError($"{argument.Name} is empty; give a value");
+                    }
+                });
+            }
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            RefuseEmptyText(sub);
+        }
     }
 }

@@ -19,7 +19,14 @@ internal static class DiffCommand
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Write JSON (every moved person) instead of markdown." };
         var output = new Option<string?>("--out") { Description = "Write the report to this file instead of standard output." };
-        var limit = new Option<int>("--limit") { Description = "Moved persons listed in the markdown (default 50).", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit") { Description = "Moved persons listed in the markdown (default 50; 0 lists none).", DefaultValueFactory = _ => 50 };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--limit must be 0 or more");
+            }
+        });
         var command = new Command("diff", "Replay the same persons under two configs and report who moves: markdown for a pull request, or --json.")
         {
             baseConfig, headConfig, people, accounts, opportunities, at, json, output, limit,
@@ -46,9 +53,17 @@ internal static class DiffCommand
             return CliSupport.ExitError;
         }
 
-        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath))
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath) ||
+            !CliSupport.OutputsApartFromInputs(log, basePath, left, [peoplePath, accountsPath, opportunitiesPath, .. right.Files, .. right.ListFiles], outPath) ||
+            !CliSupport.OutputsApartFromInputs(log, headPath, right, [], outPath))
         {
             return CliSupport.ExitError;
+        }
+
+        if (left.Version == right.Version)
+        {
+            // Almost always a wrong path or branch: a report of "nothing moves" would read as "the change is safe".
+            log.WriteLine($"warning: --base and --head are the same config ({left.Version}); no person can move");
         }
 
         var inputs = reading is null ? Simulator.ReadInputs(accountsPath, opportunitiesPath) : await reading;
@@ -65,6 +80,7 @@ internal static class DiffCommand
                 DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
                 result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
                     RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
+                WithFileRejects(result, fileRejects);
                 DiffReport.WriteJsonSummary(w, result);
                 await w.FlushAsync(cancellationToken);
                 await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
@@ -89,6 +105,7 @@ internal static class DiffCommand
                         moved.Add(m);
                     }
                 }, progress, cancellationToken), cancellationToken));
+            WithFileRejects(result, fileRejects);
             var markdown = DiffReport.Markdown(result, moved, limit);
             if (outPath is null)
             {
@@ -100,11 +117,18 @@ internal static class DiffCommand
             }
         }
 
-        foreach (var reject in fileRejects.Concat(result.Rejects))
+        foreach (var reject in result.Rejects)
         {
             log.WriteLine($"{reject.File}:{reject.Line}: rejected: {reject.Reason}");
         }
 
-        return fileRejects.Count + result.RejectCount > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
+        return result.RejectCount > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
+    }
+
+    /// <summary>The account and opportunity lines that could not be read count in the report as the persons' do.</summary>
+    private static void WithFileRejects(DiffResult result, IReadOnlyList<InputReject> fileRejects)
+    {
+        result.Rejects.InsertRange(0, fileRejects);
+        result.RejectCount += fileRejects.Count;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text;
 using TheModel.Sync.Application.Input;
 using TheModel.Sync.Application.Output;
@@ -36,7 +37,7 @@ internal static class ExplainCommand
         var command = new Command(
             "explain",
             "Explain the decision for one person: which rules did not apply and why, who was excluded and why, the score's parts. "
-            + "With --config, the person is evaluated now. Without --config, --person CRM:ID shows that person's last decisions from the decision log: "
+            + "With --config, the person is evaluated at --at (default now). Without --config, --person CRM:ID shows that person's last decisions from the decision log: "
             + "the live log in Redis (found as `run` finds it: Redis:Configuration in appsettings.json, Redis__Configuration, or --Redis:Configuration=HOST:PORT), "
             + "or --decisions FILE.")
         {
@@ -101,12 +102,40 @@ internal static class ExplainCommand
         }
 
         var session = new SimulationSession(loaded.Rules, inputs.Accounts, inputs.Opportunities);
+        var rejects = inputs.Rejects.Count;
         Person? subject;
         var trimmed = personText.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('@'))
         {
-            var text = trimmed.StartsWith('@') ? File.ReadAllText(trimmed[1..]) : personText;
-            var record = InputFiles.ReadJsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.Trim()))).FirstOrDefault();
+            string text;
+            if (trimmed.StartsWith('@'))
+            {
+                var file = trimmed[1..].Trim();
+                if (file.Length == 0)
+                {
+                    log.WriteLine("error: --person @ names no file; write @FILE");
+                    return CliSupport.ExitError;
+                }
+
+                if (!CliSupport.InputsExist(log, file))
+                {
+                    return CliSupport.ExitError;
+                }
+
+                text = await File.ReadAllTextAsync(file);
+            }
+            else
+            {
+                text = personText;
+            }
+
+            if (!TryOnePerson(text, out var line, out var problem))
+            {
+                log.WriteLine($"error: --person: {problem}");
+                return CliSupport.ExitError;
+            }
+
+            var record = InputFiles.ReadJsonLines(new MemoryStream(Encoding.UTF8.GetBytes(line))).FirstOrDefault();
             if (record is null || record.Error is not null)
             {
                 log.WriteLine($"error: --person: {record?.Error ?? "empty"}");
@@ -121,7 +150,7 @@ internal static class ExplainCommand
 
             if (peoplePath is not null)
             {
-                Seed(session, peoplePath);
+                rejects += Seed(session, peoplePath, log, null, out _);
             }
             else
             {
@@ -136,26 +165,70 @@ internal static class ExplainCommand
                 return CliSupport.ExitError;
             }
 
-            subject = Seed(session, peoplePath, personText);
+            rejects += Seed(session, peoplePath, log, personText, out subject);
             if (subject is null)
             {
-                log.WriteLine($"error: no person with id '{personText}' in {peoplePath}");
+                log.WriteLine(rejects > inputs.Rejects.Count
+                    ? $"error: no readable person with id '{personText}' in {peoplePath} (lines that could not be read are listed above)"
+                    : $"error: no person with id '{personText}' in {peoplePath}");
                 return CliSupport.ExitError;
             }
         }
 
         var decision = session.Engine.Evaluate(subject!, at, session.State);
         stdout.Write(asJson ? DecisionJson.ToJson(decision) + Environment.NewLine : DecisionText.Render(decision, subject!));
-        return inputs.Rejects.Count > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
+        return rejects > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;
     }
 
-    private static Person? Seed(SimulationSession session, string peoplePath, string? find = null)
+    /// <summary>
+    /// The person of <c>--person</c> as one JSON line: a single object, on one line or pretty-printed over many. Several
+    /// objects (a JSON Lines file of persons) are refused: explain takes one person, and picking the first would be a guess.
+    /// </summary>
+    private static bool TryOnePerson(string text, out string line, out string? problem)
     {
-        Person? found = null;
-        foreach (var (p, _) in PersonSource.ReadPersons(peoplePath))
+        line = text.Trim();
+        problem = null;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            using var compact = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(compact))
+            {
+                document.RootElement.WriteTo(writer);
+            }
+
+            line = Encoding.UTF8.GetString(compact.ToArray());
+            return true;
+        }
+        catch (JsonException)
+        {
+            var lines = line.Split('\n').Count(l => !string.IsNullOrWhiteSpace(l));
+            if (lines > 1 && line.Split('\n').All(l => string.IsNullOrWhiteSpace(l) || l.TrimStart().StartsWith('{')))
+            {
+                problem = $"{lines} lines of JSON; explain takes one person (for a file of persons, give --people FILE --person ID)";
+                return false;
+            }
+
+            // One malformed object: the line reader names the problem as simulate would.
+            return true;
+        }
+    }
+
+    /// <summary>Seeds the session with every readable person of the file; lines that cannot be read are reported, as simulate reports them.</summary>
+    private static int Seed(SimulationSession session, string peoplePath, TextWriter log, string? find, out Person? found)
+    {
+        found = null;
+        var rejects = 0;
+        foreach (var (p, reject) in PersonSource.ReadPersons(peoplePath))
         {
             if (p is null)
             {
+                if (reject is not null)
+                {
+                    rejects++;
+                    log.WriteLine($"{reject.File}:{reject.Line}: rejected: {reject.Reason}");
+                }
+
                 continue;
             }
 
@@ -166,6 +239,6 @@ internal static class ExplainCommand
             }
         }
 
-        return found;
+        return rejects;
     }
 }

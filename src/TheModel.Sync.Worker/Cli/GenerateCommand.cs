@@ -48,6 +48,12 @@ internal static class GenerateCommand
             return CliSupport.ExitError;
         }
 
+        if (File.Exists(outDir))
+        {
+            log.WriteLine($"error: --out-dir '{outDir}' is a file; give a folder (it is created when missing)");
+            return CliSupport.ExitError;
+        }
+
         var loaded = CliSupport.LoadConfig(configPath ?? CliSupport.ExtractSampleConfig(), log);
         if (loaded is null)
         {

@@ -40,7 +40,8 @@ internal static class SimulateCommand
             return CliSupport.ExitError;
         }
 
-        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath))
+        if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath) ||
+            !CliSupport.OutputsApartFromInputs(log, configPath, loaded, [peoplePath, accountsPath, opportunitiesPath], outPath, Simulator.RejectsPathFor(outPath)))
         {
             return CliSupport.ExitError;
         }
