@@ -71,7 +71,10 @@ internal static class CrmCompiler
         }
         else
         {
-            // Without a stage mapping no stage can be written to this CRM; the write checks (TM0044) report any that is.
+            // Allowed, so that a config for simulate can define this CRM's queues alone; but connected live, every record
+            // the CRM sends would read as stage new: a warning says so. The write checks (TM0044) see no stage for it.
+            context.Diagnostics.AddWarning(mapping, ErrorCodes.MissingKey,
+                $"crm.{name} has no 'stages': every record {name} sends would read as stage new, and no stage can be written to it; map the stages before connecting it");
             context.CrmStages.Add((name, default));
         }
 

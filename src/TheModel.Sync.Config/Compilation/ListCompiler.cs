@@ -59,11 +59,11 @@ internal static class ListCompiler
         switch (given[0])
         {
             case "domains":
-                return Entries(context, value) is { } domains ? new NamedList(id, isDomainList: true, domains) : null;
+                return Entries(context, value, id, domains: true) is { } domains ? new NamedList(id, isDomainList: true, domains) : null;
             case "values":
-                return Entries(context, value) is { } values ? new NamedList(id, isDomainList: false, values) : null;
+                return Entries(context, value, id, domains: false) is { } values ? new NamedList(id, isDomainList: false, values) : null;
             case "file":
-                return context.Text(value) is { } path && ReadFile(context, value, path, baseDirectory) is { } entries
+                return context.Text(value) is { } path && ReadFile(context, value, path, id, baseDirectory) is { } entries
                     ? new NamedList(id, isDomainList: true, entries)
                     : null;
             default:
@@ -73,7 +73,7 @@ internal static class ListCompiler
         }
     }
 
-    private static List<string>? Entries(CompileContext context, YamlNode node)
+    private static List<string>? Entries(CompileContext context, YamlNode node, string id, bool domains)
     {
         if (context.Sequence(node) is not { } sequence)
         {
@@ -84,12 +84,21 @@ internal static class ListCompiler
         var ok = true;
         foreach (var item in sequence.Items)
         {
-            if (context.Text(item) is { } text)
+            if (context.Text(item) is not { } text)
+            {
+                ok = false;
+            }
+            else if (!domains)
             {
                 entries.Add(text);
             }
+            else if (Domain(text) is { } domain)
+            {
+                entries.Add(domain);
+            }
             else
             {
+                context.Error(item, ErrorCodes.BadListSource, NotADomain(id, text));
                 ok = false;
             }
         }
@@ -97,7 +106,16 @@ internal static class ListCompiler
         return ok ? entries : null;
     }
 
-    private static List<string>? ReadFile(CompileContext context, YamlNode node, string path, string? baseDirectory)
+    /// <summary>
+    /// A domain-list entry cleaned up as a person's domain is (scheme, path, port, <c>www.</c> and a trailing dot
+    /// removed, lower-cased), so that an entry and a person's domain compare alike; null when it names no host.
+    /// </summary>
+    private static string? Domain(string text) => text.Contains('@', StringComparison.Ordinal) ? null : DomainNames.HostOfWebsite(text);
+
+    private static string NotADomain(string id, string text) =>
+        $"list '{id}': '{text}' is not a domain; write a domain such as bigco.example (its subdomains are in the list too)";
+
+    private static List<string>? ReadFile(CompileContext context, YamlNode node, string path, string id, string? baseDirectory)
     {
         if (baseDirectory is null)
         {
@@ -134,6 +152,21 @@ internal static class ListCompiler
             context.ListFilePaths.Add(full);
         }
 
-        return ListFileReader.Parse(bytes);
+        var entries = new List<string>();
+        var ok = true;
+        foreach (var (line, entry) in ListFileReader.Parse(bytes))
+        {
+            if (Domain(entry) is { } domain)
+            {
+                entries.Add(domain);
+            }
+            else
+            {
+                context.Error(node, ErrorCodes.BadListSource, $"list file '{path}' line {line}: " + NotADomain(id, entry));
+                ok = false;
+            }
+        }
+
+        return ok ? entries : null;
     }
 }

@@ -198,7 +198,16 @@ internal static class TeamCompiler
             return null;
         }
 
-        return SalesforceIds.To18(text);
+        // An 18-character id's last 3 characters encode the case of the first 15: a typo there would make an id that
+        // Salesforce never sends, and every person it owns would read as external.
+        if (!SalesforceIds.TryCanonical(text, out var canonical))
+        {
+            context.Error(node, ErrorCodes.WrongShape,
+                $"invalid Salesforce id '{text}': its last 3 characters do not match the first 15 (the 18-character form of {text[..15]} is {SalesforceIds.To18(text[..15])})");
+            return null;
+        }
+
+        return canonical;
     }
 
     /// <summary>A HubSpot owner id: a string or an integer, kept as its text.</summary>

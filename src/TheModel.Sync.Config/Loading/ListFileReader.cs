@@ -4,34 +4,37 @@ namespace TheModel.Sync.Config.Loading;
 
 /// <summary>
 /// Reads a list file (<c>lists: { abm: { file: lists/abm.csv } }</c>): one entry per line, the first CSV column,
-/// skipping blank lines, <c>#</c> comments and a header line that is exactly <c>domain</c>.
+/// skipping blank lines, <c>#</c> comments (a whole line, or from a <c>#</c> after the entry) and a header line whose
+/// first column is <c>domain</c> (any case).
 /// </summary>
 internal static class ListFileReader
 {
-    public static List<string> Parse(byte[] bytes)
+    /// <summary>The entries with their 1-based line numbers, so that a bad one can be named.</summary>
+    public static List<(int Line, string Entry)> Parse(byte[] bytes)
     {
         var text = Decode(bytes);
-        var entries = new List<string>();
-        var first = true;
+        var entries = new List<(int, string)>();
+        var number = 0;
         foreach (var rawLine in text.Split('\n'))
         {
+            number++;
             var line = rawLine.TrimEnd('\r').Trim();
-            var isFirst = first;
-            first = false;
             if (line.Length == 0 || line[0] == '#')
             {
                 continue;
             }
 
-            var entry = FirstColumn(line).Trim();
-            if (isFirst && entry == "domain" && line == "domain")
+            var entry = FirstColumn(line);
+            var comment = entry.IndexOf('#', StringComparison.Ordinal);
+            entry = (comment < 0 ? entry : entry[..comment]).Trim();
+            if (number == 1 && entry.Equals("domain", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
             if (entry.Length > 0)
             {
-                entries.Add(entry);
+                entries.Add((number, entry));
             }
         }
 

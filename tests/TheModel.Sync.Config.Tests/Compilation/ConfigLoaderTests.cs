@@ -116,6 +116,60 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_DomainListEntries_CleanedAsPersonDomains_AndWhatIsNoDomainReported()
+    {
+        // Entries compare with persons' domains, which are cleaned up (scheme, path, www., trailing dot, case): so are
+        // they. A header in any case and a comment after an entry are skipped.
+        Write("config/lists/abm.csv", "Domain,Company\nbigco.example # tier 1\nhttps://Scheme.example/x\ntrail.example.\nwww.shop.example\n");
+        var file = Write("config/routing.yaml", "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n");
+        var list = Assert.Single(ConfigLoader.Load(file).Config!.Rules.Lists);
+        Assert.Equal(4, list.Count);
+        foreach (var domain in new[] { "bigco.example", "scheme.example", "trail.example", "shop.example", "jp.shop.example" })
+        {
+            Assert.True(list.Contains(domain), domain);
+        }
+
+        // What names no host is an error at the entry (inline) or naming the file's line.
+        var inline = Write("config/inline.yaml", "version: 1\nlists:\n  f: { domains: [ok.example, \"a b\", \"@x.example\", \"*.x.example\"] }\n");
+        Assert.Equal(
+            $"{inline}:3:30: error TM0048: list 'f': 'a b' is not a domain; write a domain such as bigco.example (its subdomains are in the list too)\n" +
+            $"{inline}:3:37: error TM0048: list 'f': '@x.example' is not a domain; write a domain such as bigco.example (its subdomains are in the list too)\n" +
+            $"{inline}:3:51: error TM0048: list 'f': '*.x.example' is not a domain; write a domain such as bigco.example (its subdomains are in the list too)",
+            Lines(ConfigLoader.Load(inline)));
+
+        Write("config/lists/bad.csv", "domain\nok.example\nnot a domain\n");
+        var fromFile = Write("config/file.yaml", "version: 1\nlists:\n  f: { file: lists/bad.csv }\n");
+        Assert.Equal(
+            $"{fromFile}:3:14: error TM0048: list file 'lists/bad.csv' line 3: list 'f': 'not a domain' is not a domain; write a domain such as bigco.example (its subdomains are in the list too)",
+            Lines(ConfigLoader.Load(fromFile)));
+    }
+
+    [Fact]
+    public void Load_CrmWithoutStages_LoadsWithAWarning()
+    {
+        // Queues alone are enough for simulate; connected live, every record would read as new: a warning says so.
+        var result = ConfigLoader.LoadFromText([("c.yaml", "version: 1\ncrm: { hubspot: { queues: { q: \"1\" } } }\n")]);
+
+        Assert.NotNull(result.Config);
+        Assert.Equal(
+            "c.yaml:2:17: warning TM0011: crm.hubspot has no 'stages': every record hubspot sends would read as stage new, and no stage can be written to it; map the stages before connecting it",
+            Lines(result));
+    }
+
+    [Fact]
+    public void Load_SalesforceIdWithAWrongChecksum_ReportedWithTheRightOne()
+    {
+        var yaml = "version: 1\nteams:\n  - { id: t, role: SR, members: [ { id: aiko, salesforce: 0055g00000AbCdAXYZ }, { id: ben, salesforce: 0055g00000AbCdBaav } ] }\n";
+
+        var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
+
+        // Only the wrong suffix is an error; a right one in lower case is the same id.
+        Assert.Equal(
+            "c.yaml:3:59: error TM0012: invalid Salesforce id '0055g00000AbCdAXYZ': its last 3 characters do not match the first 15 (the 18-character form of 0055g00000AbCdA is 0055g00000AbCdAAAV)",
+            Lines(result));
+    }
+
+    [Fact]
     public void Load_MissingListFile_NamesTheResolvedPath()
     {
         var file = Write("config/routing.yaml", "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n");
