@@ -202,6 +202,14 @@ internal static class TeamCompiler
         // Salesforce never sends, and every person it owns would read as external.
         if (!SalesforceIds.TryCanonical(text, out var canonical))
         {
+            // All in one case, the first 15 lost their case (a spreadsheet, a form): the suffix gives it back.
+            var body = text.AsSpan(0, 15);
+            if (text.Length == 18 && (!body.ContainsAnyInRange('a', 'z') || !body.ContainsAnyInRange('A', 'Z')) &&
+                SalesforceIds.TryCaseFromSuffix(text, out var cased))
+            {
+                return cased;
+            }
+
             context.Error(node, ErrorCodes.WrongShape,
                 $"invalid Salesforce id '{text}': its last 3 characters do not match the first 15 (the 18-character form of {text[..15]} is {SalesforceIds.To18(text[..15])})");
             return null;

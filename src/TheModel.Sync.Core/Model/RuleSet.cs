@@ -190,7 +190,17 @@ public sealed class RuleSet
             return OwnerRef.None;
         }
 
-        return _owners.TryGetValue(owner, out var known) ? known : OwnerRef.External;
+        if (_owners.TryGetValue(owner, out var known))
+        {
+            return known;
+        }
+
+        // An 18-character Salesforce id in another case (a spreadsheet that upper-cased it) is the same id: its suffix
+        // says the case of the first 15 characters.
+        return owner.Length == 18 && SalesforceIds.TryCaseFromSuffix(owner, out var cased) && !string.Equals(cased, owner, StringComparison.Ordinal) &&
+               _owners.TryGetValue(cased, out known)
+            ? known
+            : OwnerRef.External;
     }
 
     /// <summary>
@@ -219,7 +229,9 @@ public sealed class RuleSet
             return OwnerRef.External;
         }
 
-        var id = owner.Length == 15 && SalesforceIds.LooksLikeId(owner) ? SalesforceIds.To18(owner) : owner;
+        var id = owner.Length == 15 && SalesforceIds.LooksLikeId(owner) ? SalesforceIds.To18(owner)
+            : owner.Length == 18 && SalesforceIds.TryCaseFromSuffix(owner, out var cased) ? cased
+            : owner;
         if (_membersByCrmId.TryGetValue(id, out m))
         {
             return OwnerRef.ForMember(m);
@@ -307,6 +319,40 @@ public static class SalesforceIds
         }
 
         canonical = full;
+        return true;
+    }
+
+    /// <summary>
+    /// An 18-character id with the case of its first 15 characters set as its 3-character suffix says (and the suffix
+    /// upper-cased): the same id as Salesforce writes it, whatever case it was given in. False when it is not an
+    /// 18-character id or its suffix holds a character no suffix has.
+    /// </summary>
+    public static bool TryCaseFromSuffix(string id, out string cased)
+    {
+        cased = id;
+        if (id.Length != 18 || !LooksLikeId(id))
+        {
+            return false;
+        }
+
+        Span<char> result = stackalloc char[18];
+        for (var block = 0; block < 3; block++)
+        {
+            var bits = Suffix.IndexOf(char.ToUpperInvariant(id[15 + block]), StringComparison.Ordinal);
+            if (bits < 0)
+            {
+                return false;
+            }
+
+            result[15 + block] = Suffix[bits];
+            for (var i = 0; i < 5; i++)
+            {
+                var c = id[(block * 5) + i];
+                result[(block * 5) + i] = !char.IsAsciiLetter(c) ? c : (bits & (1 << i)) != 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+            }
+        }
+
+        cased = new string(result);
         return true;
     }
 

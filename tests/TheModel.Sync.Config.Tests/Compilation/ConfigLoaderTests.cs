@@ -163,7 +163,10 @@ public sealed class ConfigLoaderTests : IDisposable
 
         var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
 
-        // Only the wrong suffix is an error; a right one in lower case is the same id.
+        // Only the wrong suffix is an error; a right one in lower case is the same id, and so is the whole id
+        // upper-cased (its suffix gives the first 15 their case back).
+        var lowered = ConfigLoader.LoadFromText([("c.yaml", "version: 1\nteams:\n  - { id: t, role: SR, members: [ { id: ben, salesforce: 0055G00000ABCDBAAV } ] }\n")]);
+        Assert.Equal("0055g00000AbCdBAAV", lowered.Config!.Rules.Members[0].SalesforceId);
         Assert.Equal(
             "c.yaml:3:59: error TM0012: invalid Salesforce id '0055g00000AbCdAXYZ': its last 3 characters do not match the first 15 (the 18-character form of 0055g00000AbCdA is 0055g00000AbCdAAAV)",
             Lines(result));

@@ -50,6 +50,7 @@ public sealed class ResolveOwnerTests
             data.Add(id[..15].ToLowerInvariant());
             data.Add(id[..15] + "AAA");
             data.Add(id[..14]);
+            data.Add(id.ToUpperInvariant());
         }
 
         foreach (var id in new[] { "41234567", "123456789012345", "90001", "90002", "0055g00000ZzWv3AAA", "nobody", " aiko" })
@@ -81,5 +82,21 @@ public sealed class ResolveOwnerTests
         Assert.Equal(OwnerKind.External, rules.ResolveOwner("0055g00000NoAhX").Kind);
         Assert.Equal("mia", rules.ResolveOwner("90002").Name);
         Assert.Equal(OwnerKind.None, rules.ResolveOwner("  ").Kind);
+    }
+
+    [Fact]
+    public void ResolveOwner_EighteenCharacterIdInAnotherCase_IsTheSameId()
+    {
+        // The suffix says the case of the first 15: an id upper- or lower-cased by a spreadsheet is still the member's.
+        var rules = Rules();
+        Assert.Equal("aiko", rules.ResolveOwner(SfMember.ToUpperInvariant()).Name);
+        Assert.Equal("aiko", rules.ResolveOwner(SfMember.ToLowerInvariant()).Name);
+        Assert.Equal("pool", rules.ResolveOwner(SfQueue.ToLowerInvariant()).Name);
+
+        // A 15-character id has no suffix to say its case: in another case it is another id.
+        Assert.Equal(OwnerKind.External, rules.ResolveOwner(SfMember[..15].ToUpperInvariant()).Kind);
+
+        Assert.True(SalesforceIds.TryCaseFromSuffix(SfMember.ToLowerInvariant(), out var cased));
+        Assert.Equal(SfMember, cased);
     }
 }
