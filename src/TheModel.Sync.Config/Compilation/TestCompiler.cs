@@ -178,12 +178,30 @@ internal static class TestCompiler
     /// <summary>A record field's value by its canonical type; null (with an error reported) when it does not fit.</summary>
     private static object? ReadField(CompileContext context, FieldRef field, YamlNode value) => field.Type switch
     {
+        FieldType.Number when field.Id is FieldId.Employees or FieldId.Touches => WholeNumber(context, value),
         FieldType.Number => context.Number(value),
         FieldType.Time => context.Timestamp(value),
         FieldType.Stage => TeamCompiler.StageName(context, value),
         FieldType.List => ReadStrings(context, value),
         _ => context.Text(value),
     };
+
+    /// <summary>Section 2's integers (<c>employees</c>, <c>touches</c>): a test person no input file could carry is an error.</summary>
+    private static object? WholeNumber(CompileContext context, YamlNode value)
+    {
+        if (context.Number(value) is not { } number)
+        {
+            return null;
+        }
+
+        if (number != Math.Floor(number))
+        {
+            context.Error(value, ErrorCodes.WrongShape, $"expected an integer, got {((YamlScalar)value).Text}");
+            return null;
+        }
+
+        return number;
+    }
 
     private static List<string>? ReadStrings(CompileContext context, YamlNode node)
     {
@@ -273,7 +291,8 @@ internal static class TestCompiler
                 object? read = key.Text switch
                 {
                     "fields" => custom = ReadCustomFields(context, value),
-                    "employees" or "annual_revenue" => context.Number(value),
+                    "employees" => WholeNumber(context, value),
+                    "annual_revenue" => context.Number(value),
                     "created_at" => context.Timestamp(value),
                     "type" => context.Choice(value, "account type", Account.Types) is var index and >= 0 ? Account.Types[index] : null,
                     _ => context.Text(value),

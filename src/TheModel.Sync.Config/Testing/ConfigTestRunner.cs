@@ -43,7 +43,14 @@ public static class ConfigTestRunner
                 var actual = Actual(decision, e.Key);
                 if (!Matches(e.Expected, actual))
                 {
-                    mismatches.Add($"expected {e.Key} {Show(e.Expected)}, got {Show(actual)}");
+                    var (expected, got) = (Show(e.Expected), Show(actual));
+                    if (expected == got && e.Expected.TryNumber(out var x) && actual.TryNumber(out var y))
+                    {
+                        // Printed alike but not equal (65.00001 against 65): every digit, so the difference shows.
+                        (expected, got) = (x.ToString("R", CultureInfo.InvariantCulture), y.ToString("R", CultureInfo.InvariantCulture));
+                    }
+
+                    mismatches.Add($"expected {e.Key} {expected}, got {got}");
                 }
             }
 

@@ -234,7 +234,7 @@ public sealed class DecisionEngine
                     decision.Actions.Add(new DecisionAction { Type = ActionType.Set, Rule = rule, Field = "recycle_reason", Value = a.Value });
                     continue;
                 case FieldId.RecheckAt:
-                    var when = a.RelativeToNow is { } d ? scope.At + d : a.Value.Kind == ValueKind.Time ? a.Value.AsTime : (DateTimeOffset?)null;
+                    var when = a.RelativeToNow is { } d ? Timestamps.Plus(scope.At, d) : a.Value.Kind == ValueKind.Time ? a.Value.AsTime : (DateTimeOffset?)null;
                     scope.RecheckAt = when;
                     decision.Actions.Add(new DecisionAction { Type = ActionType.Set, Rule = rule, Field = "recheck_at", Value = Value.Of(when) });
                     continue;
@@ -271,7 +271,7 @@ public sealed class DecisionEngine
 
             ApplySet(scope, decision, rule.Set, rule.Id);
             var from = scope.StageEnteredAt ?? scope.At;
-            scope.RecheckAt = from + rule.RecheckAfter;
+            scope.RecheckAt = Timestamps.Plus(from, rule.RecheckAfter);
             scope.RecycleRule = rule.Id;
             scope.RecycleTrigger = $"recycle rule {rule.Id} fired";
             decision.Actions.Add(new DecisionAction { Type = ActionType.Set, Rule = rule.Id, Field = "recheck_at", Value = Value.Of(scope.RecheckAt) });
@@ -366,7 +366,7 @@ public sealed class DecisionEngine
 
             var owner = scope.Owner.Member!;
             DateTimeOffset? deadline = sla.Clock == ClockKind.Wall
-                ? start.Value + sla.Within
+                ? Timestamps.Plus(start.Value, sla.Within)
                 : owner.Calendar?.AddWorkingTime(start.Value, sla.Within);
             if (deadline is null || scope.At <= deadline.Value)
             {
@@ -430,7 +430,7 @@ public sealed class DecisionEngine
             Rule = rule,
             Owner = owner.Id,
             Subject = subject,
-            Due = task.Due is { } due ? scope.At + due : null,
+            Due = task.Due is { } due ? Timestamps.Plus(scope.At, due) : null,
         });
     }
 

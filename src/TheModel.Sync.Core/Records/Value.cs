@@ -375,7 +375,15 @@ public static class Timestamps
             return false;
         }
 
-        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
+        // A local time whose instant falls outside year 1 to 9999 (0001-01-01T00:00:00+14:00) is no instant.
+        var local = new DateTime(year, month, day, hour, minute, second).Ticks + fractionTicks;
+        var utc = local - offset.Ticks;
+        if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks || local > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(local, offset);
         return true;
     }
 
@@ -394,6 +402,16 @@ public static class Timestamps
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="t"/> plus <paramref name="duration"/>, held at the last instant there is when the sum would pass it
+    /// (a date near 9999-12-31 plus a recheck interval): the engine must decide, not throw.
+    /// </summary>
+    public static DateTimeOffset Plus(DateTimeOffset t, TimeSpan duration)
+    {
+        var room = Math.Min(DateTime.MaxValue.Ticks - t.UtcTicks, DateTime.MaxValue.Ticks - t.Ticks);
+        return duration.Ticks <= room ? t + duration : DateTimeOffset.MaxValue;
     }
 
     public static string Format(DateTimeOffset t)

@@ -9,6 +9,13 @@ internal static class CommandLine
     {
         var parsed = Parse(args);
 
+        // An empty value is named in one line (RefuseEmptyText); the verb's whole usage after it would bury that line.
+        if (parsed.Errors.Count > 0 && parsed.Errors.All(e => e.Message.EndsWith(EmptyValue, StringComparison.Ordinal)) &&
+            parsed.Action is System.CommandLine.Invocation.ParseErrorAction onError)
+        {
+            onError.ShowHelp = false;
+        }
+
         // The daemon stops itself on SIGTERM/Ctrl+C (the host's graceful shutdown, with its own timeout); the parser's
         // short termination timeout would end the process before the batch in hand is finished.
         if (parsed.CommandResult.Command.Name == RunCommand.Name)
@@ -68,6 +75,8 @@ internal static class CommandLine
         return root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
     }
 
+    private const string EmptyValue = " is empty; give a value";
+
     /// <summary>
     /// No text option or argument may be empty: <c>--config "$CFG"</c> with the variable unset is a mistake to name in
     /// one line, not a path to open (which ends in an exception about an empty path).
@@ -82,7 +91,7 @@ internal static class CommandLine
                 {
                     if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
                     {
-                        result.AddError($"{option.Name} is empty; give a value");
+                        result.AddError(option.Name + EmptyValue);
                     }
                 });
             }
@@ -96,7 +105,7 @@ internal static class CommandLine
                 {
                     if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
                     {
-                        result.AddError($"{argument.Name} is empty; give a value");
+                        result.AddError(argument.Name + EmptyValue);
                     }
                 });
             }

@@ -220,6 +220,17 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void RecycleEntry_NearTheLastDate_RecheckHeldAtTheLastInstant_NoThrow()
+    {
+        var rules = new TestRules();
+        rules.Recycle(NotNow());
+        var late = new DateTimeOffset(9999, 12, 31, 10, 0, 0, TimeSpan.Zero);
+        var d = new EngineHarness(rules.Build()).Engine.Evaluate(
+            Persons.New(stage: Stage.Nurture, recycleReason: "timing", stageEnteredAt: late.AddDays(-30)), late, new InMemoryRoutingState(rules.Build()));
+        Assert.Equal(DateTimeOffset.MaxValue, d.RecheckAt);
+    }
+
+    [Fact]
     public void RecycleFiring_TriggersRouting_EvenWithoutOwnerSetAt()
     {
         // Section 8: "an SLA or recycle rule asks for it". The owner is an active member and owner_set_at is missing,

@@ -48,6 +48,8 @@ public sealed class TimestampsTests
     [InlineData("2026-11-30 00:00:00Z")]       // a space for the T is not ISO 8601
     [InlineData("2026-11-30 10:00:00+09:00")]
     [InlineData("2026-11-30T10:00:00+0900")]   // the basic-form offset
+    [InlineData("0001-01-01T00:00:00+14:00")]  // the instant would be before year 1
+    [InlineData("9999-12-31T23:00:00-05:00")]  // and after year 9999
     public void TryParse_NotAnInstant_False(string text) => Assert.False(Timestamps.TryParse(text, out _));
 
     [Theory]
@@ -60,6 +62,16 @@ public sealed class TimestampsTests
     {
         Assert.True(Timestamps.TryParse(text, out var value));
         Assert.Equal(text, Timestamps.Format(value));
+    }
+
+    [Fact]
+    public void Plus_PastTheLastInstant_HeldThere()
+    {
+        var late = new DateTimeOffset(9999, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(DateTimeOffset.MaxValue, Timestamps.Plus(late, TimeSpan.FromDays(90)));
+        Assert.Equal(late.AddDays(20), Timestamps.Plus(late, TimeSpan.FromDays(20)));
+        var east = new DateTimeOffset(9999, 12, 31, 20, 0, 0, TimeSpan.FromHours(9));
+        Assert.Equal(DateTimeOffset.MaxValue, Timestamps.Plus(east, TimeSpan.FromHours(5)));
     }
 
     [Fact]

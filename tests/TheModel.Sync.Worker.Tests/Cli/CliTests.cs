@@ -86,6 +86,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_NumbersThatPrintAlike_FailureShowsEveryDigit_AndAFractionalTouchesIsAnError()
+    {
+        var path = Path.Combine(_dir, "n.yaml");
+        File.WriteAllText(path, """
+            version: 1
+            scoring:
+              fit: [ { id: f, when: {}, points: 65 } ]
+            routing:
+              - { id: q, when: {}, assign: { to: queue, queue: unassigned } }
+            crm: { hubspot: { stages: { new: { s: n } }, queues: { unassigned: "1" } } }
+            tests:
+              - name: almost
+                at: 2026-11-30T10:00:00+09:00
+                person: { id: x }
+                expect: { score: 65.00001 }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock));
+        Assert.Contains("test 'almost' failed: expected score 65.00001, got 65 (", output.ToString(), StringComparison.Ordinal);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("person: { id: x }", "person: { id: x, touches: 0.5 }", StringComparison.Ordinal));
+        output = new StringWriter();
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock));
+        Assert.Contains($"{path}:10:31: error TM0012: expected an integer, got 0.5", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Generate_ThenSimulate_SampleConfig_DecisionPerPersonAndDeterministic()
     {
         var log = new StringWriter();
