@@ -64,6 +64,18 @@ internal static class TestCompiler
                 ok &= ReadExpect(context, expectNode, label, expect);
             }
 
+            // A test sees only its own accounts: expecting another could never pass, which is a mistake to say now.
+            foreach (var e in expect)
+            {
+                if (e.Key == "account" && !e.Expected.IsMissing &&
+                    !accounts.Exists(a => string.Equals(a.Id, e.Expected.AsString, StringComparison.OrdinalIgnoreCase)))
+                {
+                    context.Diagnostics.Add(e.Position, ErrorCodes.BadTest,
+                        $"{label} expects account '{e.ExpectedText}', which is not one of the test's accounts{Suggestions.Hint(e.ExpectedText, [.. accounts.Select(a => a.Id)])}");
+                    ok = false;
+                }
+            }
+
             if (ok && name is not null && person is not null)
             {
                 tests.Add(new ConfigTest(name, item.Start, at, person, accounts, expect));
@@ -121,6 +133,11 @@ internal static class TestCompiler
             {
                 context.Error(key, ErrorCodes.UnknownField, $"unknown field '{key.Text}'{Suggestions.Hint(key.Text, KnownKeys.TestPerson)}");
                 ok = false;
+            }
+            else if (value is YamlScalar { IsNull: true })
+            {
+                // Section 14: null is the same as missing, as in input files.
+                values.Remove(key.Text);
             }
             else
             {

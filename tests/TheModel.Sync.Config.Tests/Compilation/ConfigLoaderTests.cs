@@ -173,6 +173,20 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_TestPersonNullField_IsMissing_AndAnExpectedAccountOutsideTheTestIsAnError()
+    {
+        const string Head = "version: 1\nrouting:\n  - { id: q, when: {}, assign: { to: queue, queue: u } }\ncrm: { hubspot: { stages: { new: { s: n } }, queues: { u: \"1\" } } }\ntests:\n";
+        var nullTitle = ConfigLoader.LoadFromText([("c.yaml", Head + "  - { name: t, person: { id: x, title: ~ }, expect: { rule: q } }\n")]);
+        Assert.Equal(string.Empty, Lines(nullTitle));
+        Assert.Null(Assert.Single(nullTitle.Config!.Tests).Person.Title);
+
+        var otherAccount = ConfigLoader.LoadFromText([("c.yaml", Head + "  - { name: t, person: { id: x }, accounts: [ { id: a1, name: Acme } ], expect: { account: a2 } }\n")]);
+        Assert.Equal(
+            "c.yaml:6:83: error TM0091: test 't' expects account 'a2', which is not one of the test's accounts; did you mean `a1`?",
+            Lines(otherAccount));
+    }
+
+    [Fact]
     public void Load_MissingListFile_NamesTheResolvedPath()
     {
         var file = Write("config/routing.yaml", "version: 1\nlists:\n  abm: { file: lists/abm.csv }\n");
