@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using TheModel.Sync.Application.Input;
 using TheModel.Sync.Application.Output;
 using TheModel.Sync.Application.Simulation;
