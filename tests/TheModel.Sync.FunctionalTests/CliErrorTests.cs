@@ -201,6 +201,19 @@ public sealed class CliErrorTests : IDisposable
         Assert.Contains("--limit must be 0 or more", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnyVerb_GlobalizationInvariantMode_RefusedBecauseCompanyNamesCouldNotBeNormalized()
+    {
+        // Without ICU, NFKC leaves "Ｂｌｕｅ" as it is and the same person would match another account: no silent difference.
+        var invariant = new Dictionary<string, string> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" };
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, invariant, "validate", ConfigPath);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: Unicode normalization is unavailable", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ok:", output, StringComparison.Ordinal);
+    }
+
     private string Rename(string path, string name)
     {
         var target = Path.Combine(_dir, name);

@@ -6,7 +6,11 @@ namespace TheModel.Sync.FunctionalTests.Support;
 internal static class CliProcess
 {
     /// <summary>Runs the verb in <paramref name="directory"/>; the output is stdout, a line break, then stderr.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, params string[] args) =>
+        RunAsync(directory, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunAsync(string, TimeSpan, string[])"/>, with variables added to the environment.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -15,6 +19,11 @@ internal static class CliProcess
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "themodel-sync.dll"));
         foreach (var arg in args)
         {
