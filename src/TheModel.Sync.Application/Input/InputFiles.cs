@@ -247,6 +247,12 @@ public static class InputFiles
             var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
             return new InputRecord { Line = line, Error = "invalid JSON: " + (cut > 0 ? message[..cut] : message), Text = Encoding.UTF8.GetString(bytes) };
         }
+        catch (InvalidOperationException ex)
+        {
+            // A text the reader cannot turn into a string: bytes that are not UTF-8, or a \ud800 escape without its
+            // pair. The line is rejected like any other bad line; the run goes on.
+            return new InputRecord { Line = line, Error = "invalid text: " + ex.Message, Text = Encoding.UTF8.GetString(bytes) };
+        }
     }
 
     private static bool AtEnd(ref Utf8JsonReader reader)

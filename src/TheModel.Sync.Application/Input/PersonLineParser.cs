@@ -192,6 +192,9 @@ internal sealed class PersonLineParser
         return false;
     }
 
+    // The largest integer a double holds exactly; the general reader refuses larger ones too.
+    private const double MaxInteger = 9_007_199_254_740_992;
+
     private bool ReadValue(ref Utf8JsonReader reader, Key key, bool footprintOnly)
     {
         var token = reader.TokenType;
@@ -202,7 +205,8 @@ internal sealed class PersonLineParser
             return true;
         }
 
-        if (token == JsonTokenType.String && reader.ValueIsEscaped)
+        // Escapes, and bytes that are not UTF-8 (which the general reader rejects; this one would have replaced them).
+        if (token == JsonTokenType.String && (reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan)))
         {
             return false;
         }
@@ -210,7 +214,8 @@ internal sealed class PersonLineParser
         switch (key)
         {
             case Key.Employees or Key.AnnualRevenue or Key.Touches:
-                if (token != JsonTokenType.Number || !reader.TryGetDouble(out var n) || (key != Key.AnnualRevenue && n != Math.Floor(n)))
+                if (token != JsonTokenType.Number || !reader.TryGetDouble(out var n) || !double.IsFinite(n) ||
+                    (key != Key.AnnualRevenue && (n != Math.Floor(n) || Math.Abs(n) > MaxInteger)))
                 {
                     // Not a number, or a fraction where section 2 wants an integer: the general reader says which.
                     return false;
@@ -418,7 +423,7 @@ internal sealed class PersonLineParser
         {
             case JsonTokenType.Null:
                 return true;
-            case JsonTokenType.String when reader.ValueIsEscaped:
+            case JsonTokenType.String when reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan):
                 return false;
             case JsonTokenType.String:
                 if (reader.ValueSpan.IsEmpty)

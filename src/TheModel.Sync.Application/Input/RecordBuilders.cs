@@ -274,19 +274,21 @@ public static class RecordBuilders
     {
         error = null;
         value = null;
-        if (v.Kind == RawKind.Number)
+        if (v.Kind == RawKind.Number && double.IsFinite(v.Number))
         {
             value = v.Number;
             return true;
         }
 
-        if (v.Kind == RawKind.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+        // "NaN", "Infinity" and 1e400 parse as doubles but are no amount: NaN would compare false with everything.
+        if (v.Kind == RawKind.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
         {
             value = n;
             return true;
         }
 
-        error = $"{key}: {v.Describe()} is not a number";
+        var numeric = v.Kind == RawKind.Number || (v.Kind == RawKind.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        error = numeric ? $"{key}: {v.Describe()} is not a finite number" : $"{key}: {v.Describe()} is not a number";
         return false;
     }
 

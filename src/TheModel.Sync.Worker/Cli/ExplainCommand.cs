@@ -122,7 +122,14 @@ internal static class ExplainCommand
                     return CliSupport.ExitError;
                 }
 
-                text = await File.ReadAllTextAsync(file);
+                var bytes = await File.ReadAllBytesAsync(file);
+                if (!System.Text.Unicode.Utf8.IsValid(bytes))
+                {
+                    log.WriteLine($"error: --person: '{file}' is not valid UTF-8");
+                    return CliSupport.ExitError;
+                }
+
+                text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF');
             }
             else
             {
@@ -199,6 +206,12 @@ internal static class ExplainCommand
 
             line = Encoding.UTF8.GetString(compact.ToArray());
             return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A \ud800 escape without its pair: no text can be made of it.
+            problem = "invalid text: " + e.Message;
+            return false;
         }
         catch (JsonException)
         {

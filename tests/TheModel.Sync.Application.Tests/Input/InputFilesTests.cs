@@ -12,6 +12,21 @@ public sealed class InputFilesTests
     private static List<InputRecord> Csv(string text) => InputFiles.ReadCsv(new StringReader(text)).ToList();
 
     [Fact]
+    public void ReadJsonLines_TextThatIsNoString_RejectsThatLineOnly()
+    {
+        // Bytes that are not UTF-8, and an escape without its pair: the reader could not make a string, and threw.
+        var bytes = Encoding.UTF8.GetBytes("{\"id\":\"p1\",\"title\":\"X\"}\n{\"id\":\"p2\",\"title\":\"\\ud800\"}\n{\"id\":\"p3\"}\n");
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xFF;
+
+        var records = InputFiles.ReadJsonLines(new MemoryStream(bytes)).ToList();
+
+        Assert.Equal(3, records.Count);
+        Assert.StartsWith("invalid text: Cannot transcode invalid UTF-8", records[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("invalid text: Cannot read incomplete UTF-16", records[1].Error, StringComparison.Ordinal);
+        Assert.Null(records[2].Error);
+    }
+
+    [Fact]
     public void ReadJsonLines_BlankLinesCrLfAndBom_KeepLineNumbers()
     {
         var records = Json("\uFEFF{\"id\":\"p1\"}\r\n\r\n{\"id\":\"p2\"}\n   \n{\"id\":3}");
@@ -90,6 +105,10 @@ public sealed class InputFilesTests
     [InlineData("""{"id":"p1","stage":"lead"}""", "stage: 'lead' is not a stage; stages are new, mql, working, sql, customer, nurture, disqualified")]
     [InlineData("""{"id":"p1","owner_set_at":"2026-11-30 10:00"}""", "owner_set_at: '2026-11-30 10:00' is not an ISO 8601 timestamp with an offset (e.g. 2026-11-30T10:00:00+09:00)")]
     [InlineData("""{"email":"x@y.example"}""", "id is required")]
+    [InlineData("""{"id":"p1","employees":1e400}""", "employees: 1e400 is not a finite number")]
+    [InlineData("""{"id":"p1","annual_revenue":"NaN"}""", "annual_revenue: 'NaN' is not a finite number")]
+    [InlineData("""{"id":"p1","annual_revenue":"-Infinity"}""", "annual_revenue: '-Infinity' is not a finite number")]
+    [InlineData("""{"id":"p1","touches":123456789012345678901234567890}""", "touches: 123456789012345678901234567890 is not an integer")]
     [InlineData("""{"id":"p1","fields":{"a":{"b":1}}}""", "fields.a: nested objects are not supported")]
     public void TryPerson_BadValue_ClearReason(string line, string reason)
     {
