@@ -349,9 +349,13 @@ public static class InputFiles
         var fields = new List<string>();
         var sb = new StringBuilder();
         var raw = new StringBuilder();
+
+        // Lines read as the rest of a quoted field that never closed: read again, each on its own.
+        var again = new Queue<string>();
+        var continued = new List<string>();
         while (true)
         {
-            var text = reader.ReadLine();
+            var text = again.Count > 0 ? again.Dequeue() : reader.ReadLine();
             if (text is null)
             {
                 yield break;
@@ -365,8 +369,10 @@ public static class InputFiles
             }
 
             fields.Clear();
+            continued.Clear();
             raw.Clear();
             raw.Append(text);
+            var firstLine = text;
             string? error = null;
             sb.Clear();
             var inQuotes = false;
@@ -377,14 +383,26 @@ public static class InputFiles
                 {
                     if (inQuotes)
                     {
-                        var next = reader.ReadLine();
+                        var next = again.Count > 0 ? again.Dequeue() : reader.ReadLine();
                         if (next is null)
                         {
-                            error = "a quoted field is not closed";
+                            // One stray quote must not take every row after it: only its own line is rejected, and
+                            // the lines it swallowed are read again as rows of their own.
+                            error = "a quoted field is not closed by the end of the file; the lines after this one are read on their own";
+                            raw.Clear();
+                            raw.Append(firstLine);
+                            foreach (var swallowed in continued)
+                            {
+                                // The end of the file was reached, so nothing else waits to be read again.
+                                again.Enqueue(swallowed);
+                            }
+
+                            line = startLine;
                             break;
                         }
 
                         line++;
+                        continued.Add(next);
                         sb.Append('\n');
                         raw.Append('\n').Append(next);
                         text = next;

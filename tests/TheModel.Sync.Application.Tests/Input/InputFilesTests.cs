@@ -12,6 +12,19 @@ public sealed class InputFilesTests
     private static List<InputRecord> Csv(string text) => InputFiles.ReadCsv(new StringReader(text)).ToList();
 
     [Fact]
+    public void ReadCsv_QuoteNeverClosed_RejectsItsLineOnly_AndReadsTheRowsItSwallowed()
+    {
+        // A quoted field may span lines, so the reader only knows at the end of the file that this one never closes.
+        var records = Csv("id,first_name\np1,\"Yuko\np2,Ann\np3,Bo\n");
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal((2L, "p1,\"Yuko"), (records[0].Line, records[0].Text));
+        Assert.StartsWith("a quoted field is not closed by the end of the file", records[0].Error, StringComparison.Ordinal);
+        Assert.Equal((3L, "p2", "Ann"), (records[1].Line, records[1].Values![0].Value.Text, records[1].Values![1].Value.Text));
+        Assert.Equal((4L, "p3", "Bo"), (records[2].Line, records[2].Values![0].Value.Text, records[2].Values![1].Value.Text));
+    }
+
+    [Fact]
     public void ReadJsonLines_TextThatIsNoString_RejectsThatLineOnly()
     {
         // Bytes that are not UTF-8, and an escape without its pair: the reader could not make a string, and threw.
