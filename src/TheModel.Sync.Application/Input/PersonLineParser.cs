@@ -147,6 +147,8 @@ internal sealed class PersonLineParser
 
     private bool ReadProperties(ref Utf8JsonReader reader, bool footprintOnly)
     {
+        // A key given twice is for the general reader to reject.
+        var seen = 0UL;
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
@@ -183,6 +185,12 @@ internal sealed class PersonLineParser
                 return false;
             }
 
+            if ((seen & (1UL << key)) != 0)
+            {
+                return false;
+            }
+
+            seen |= 1UL << key;
             if (!ReadValue(ref reader, (Key)key, footprintOnly))
             {
                 return false;

@@ -27,6 +27,12 @@ public static class RecordBuilders
     public static bool TryPerson(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Person? person, out string? error)
     {
         person = null;
+        if (Duplicate(values) is { } twice)
+        {
+            error = $"{twice} is given twice; which one is meant is not clear";
+            return false;
+        }
+
         string? id = null, crm = null, email = null, firstName = null, lastName = null, title = null, phone = null,
             company = null, domain = null, website = null, country = null, state = null, postalCode = null, industry = null,
             source = null, recycleReason = null, recycleRule = null, owner = null, ownerSetBy = null, account = null;
@@ -136,6 +142,12 @@ public static class RecordBuilders
     public static bool TryAccount(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Account? account, out string? error)
     {
         account = null;
+        if (Duplicate(values) is { } twice)
+        {
+            error = $"{twice} is given twice; which one is meant is not clear";
+            return false;
+        }
+
         string? id = null, name = null, domain = null, website = null, owner = null, type = null, country = null, industry = null;
         double? employees = null, revenue = null;
         DateTimeOffset? createdAt = null;
@@ -198,6 +210,12 @@ public static class RecordBuilders
     public static bool TryOpportunity(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Opportunity? opportunity, out string? error)
     {
         opportunity = null;
+        if (Duplicate(values) is { } twice)
+        {
+            error = $"{twice} is given twice; which one is meant is not clear";
+            return false;
+        }
+
         string? id = null, account = null, owner = null, stage = null, lossReason = null;
         double? amount = null;
         bool? isClosed = null, isWon = null;
@@ -290,6 +308,27 @@ public static class RecordBuilders
         var numeric = v.Kind == RawKind.Number || (v.Kind == RawKind.String && double.TryParse(v.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
         error = numeric ? $"{key}: {v.Describe()} is not a finite number" : $"{key}: {v.Describe()} is not a number";
         return false;
+    }
+
+    /// <summary>
+    /// A key given twice on one line (a JSON object with two <c>email</c>s, a CSV header naming a column twice): the
+    /// later value would silently win, and a routing decision would rest on a guess. Null when every key is once.
+    /// </summary>
+    private static string? Duplicate(IReadOnlyList<KeyValuePair<string, RawValue>> values)
+    {
+        for (var i = 1; i < values.Count; i++)
+        {
+            var key = values[i].Key;
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(values[j].Key, key, StringComparison.Ordinal))
+                {
+                    return key;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A number that section 2 types as an integer (<c>employees</c>, <c>touches</c>): 1.5 is refused.</summary>
