@@ -239,6 +239,11 @@ public static class InputFiles
                 return new InputRecord { Line = line, Error = "unexpected text after the JSON object", Text = Encoding.UTF8.GetString(bytes) };
             }
 
+            if (Duplicate(values) is { } twice)
+            {
+                return new InputRecord { Line = line, Error = GivenTwice(twice), Text = Encoding.UTF8.GetString(bytes) };
+            }
+
             return new InputRecord { Line = line, Values = values, Utf8 = memory[..bytes.Length] };
         }
         catch (JsonException ex)
@@ -254,6 +259,28 @@ public static class InputFiles
             return new InputRecord { Line = line, Error = "invalid text: " + ex.Message, Text = Encoding.UTF8.GetString(bytes) };
         }
     }
+
+    /// <summary>
+    /// A key given twice (a JSON object with two <c>email</c>s, a CSV header naming a column twice): the later value
+    /// would silently win, and a routing decision would rest on a guess. Null when every key is there once.
+    /// </summary>
+    private static string? Duplicate(List<KeyValuePair<string, RawValue>> values)
+    {
+        for (var i = 1; i < values.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(values[j].Key, values[i].Key, StringComparison.Ordinal))
+                {
+                    return values[i].Key;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string GivenTwice(string key) => $"{key} is given twice; which one is meant is not clear";
 
     private static bool AtEnd(ref Utf8JsonReader reader)
     {
@@ -345,6 +372,7 @@ public static class InputFiles
     public static IEnumerable<InputRecord> ReadCsv(TextReader reader)
     {
         string[]? header = null;
+        string? headerError = null;
         long line = 0;
         var fields = new List<string>();
         var sb = new StringBuilder();
@@ -456,9 +484,15 @@ public static class InputFiles
             if (header is null)
             {
                 header = [.. fields.Select(f => f.Trim())];
+
+                // Checked once, here: a column named twice makes every row's value for it a guess.
+                headerError = Duplicate([.. header.Select(h => new KeyValuePair<string, RawValue>(h, RawValue.Null))]) is { } twice
+                    ? GivenTwice(twice) + " (the header names the column twice)"
+                    : null;
                 continue;
             }
 
+            error ??= headerError;
             if (error is null && fields.Count != header.Length)
             {
                 error = $"expected {header.Length} fields as in the header, found {fields.Count}";

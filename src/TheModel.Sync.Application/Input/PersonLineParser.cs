@@ -200,9 +200,6 @@ internal sealed class PersonLineParser
         return false;
     }
 
-    // The largest integer a double holds exactly; the general reader refuses larger ones too.
-    private const double MaxInteger = 9_007_199_254_740_992;
-
     private bool ReadValue(ref Utf8JsonReader reader, Key key, bool footprintOnly)
     {
         var token = reader.TokenType;
@@ -223,7 +220,7 @@ internal sealed class PersonLineParser
         {
             case Key.Employees or Key.AnnualRevenue or Key.Touches:
                 if (token != JsonTokenType.Number || !reader.TryGetDouble(out var n) || !double.IsFinite(n) ||
-                    (key != Key.AnnualRevenue && (n != Math.Floor(n) || Math.Abs(n) > MaxInteger)))
+                    (key != Key.AnnualRevenue && (n != Math.Floor(n) || Math.Abs(n) > RecordBuilders.MaxExactInteger)))
                 {
                     // Not a number, or a fraction where section 2 wants an integer: the general reader says which.
                     return false;

@@ -27,12 +27,6 @@ public static class RecordBuilders
     public static bool TryPerson(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Person? person, out string? error)
     {
         person = null;
-        if (Duplicate(values) is { } twice)
-        {
-            error = $"{twice} is given twice; which one is meant is not clear";
-            return false;
-        }
-
         string? id = null, crm = null, email = null, firstName = null, lastName = null, title = null, phone = null,
             company = null, domain = null, website = null, country = null, state = null, postalCode = null, industry = null,
             source = null, recycleReason = null, recycleRule = null, owner = null, ownerSetBy = null, account = null;
@@ -142,12 +136,6 @@ public static class RecordBuilders
     public static bool TryAccount(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Account? account, out string? error)
     {
         account = null;
-        if (Duplicate(values) is { } twice)
-        {
-            error = $"{twice} is given twice; which one is meant is not clear";
-            return false;
-        }
-
         string? id = null, name = null, domain = null, website = null, owner = null, type = null, country = null, industry = null;
         double? employees = null, revenue = null;
         DateTimeOffset? createdAt = null;
@@ -210,12 +198,6 @@ public static class RecordBuilders
     public static bool TryOpportunity(IReadOnlyList<KeyValuePair<string, RawValue>> values, out Opportunity? opportunity, out string? error)
     {
         opportunity = null;
-        if (Duplicate(values) is { } twice)
-        {
-            error = $"{twice} is given twice; which one is meant is not clear";
-            return false;
-        }
-
         string? id = null, account = null, owner = null, stage = null, lossReason = null;
         double? amount = null;
         bool? isClosed = null, isWon = null;
@@ -310,26 +292,8 @@ public static class RecordBuilders
         return false;
     }
 
-    /// <summary>
-    /// A key given twice on one line (a JSON object with two <c>email</c>s, a CSV header naming a column twice): the
-    /// later value would silently win, and a routing decision would rest on a guess. Null when every key is once.
-    /// </summary>
-    private static string? Duplicate(IReadOnlyList<KeyValuePair<string, RawValue>> values)
-    {
-        for (var i = 1; i < values.Count; i++)
-        {
-            var key = values[i].Key;
-            for (var j = 0; j < i; j++)
-            {
-                if (string.Equals(values[j].Key, key, StringComparison.Ordinal))
-                {
-                    return key;
-                }
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The largest integer a double holds exactly: an integer field beyond it is refused (both readers).</summary>
+    internal const double MaxExactInteger = 9_007_199_254_740_992;
 
     /// <summary>A number that section 2 types as an integer (<c>employees</c>, <c>touches</c>): 1.5 is refused.</summary>
     private static bool Integer(string key, in RawValue v, out double? value, out string? error)
@@ -339,7 +303,7 @@ public static class RecordBuilders
             return false;
         }
 
-        if (value is { } n && (n != Math.Floor(n) || Math.Abs(n) > 9_007_199_254_740_992))
+        if (value is { } n && (n != Math.Floor(n) || Math.Abs(n) > MaxExactInteger))
         {
             value = null;
             error = $"{key}: {v.Describe()} is not an integer";

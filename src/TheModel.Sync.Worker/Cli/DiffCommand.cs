@@ -54,7 +54,7 @@ internal static class DiffCommand
         }
 
         if (!CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath) || !CliSupport.OutputsCreatable(log, outPath) ||
-            !CliSupport.OutputsApartFromInputs(log, basePath, left, [peoplePath, accountsPath, opportunitiesPath, .. right.Files, .. right.ListFiles], outPath) ||
+            !CliSupport.OutputsApartFromInputs(log, basePath, left, [peoplePath, accountsPath, opportunitiesPath], outPath) ||
             !CliSupport.OutputsApartFromInputs(log, headPath, right, [], outPath))
         {
             return CliSupport.ExitError;
