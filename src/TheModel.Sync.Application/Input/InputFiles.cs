@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -39,6 +40,75 @@ public sealed class InputRecord
 /// </summary>
 public static class InputFiles
 {
+    // Copies of pipes, by the copy's path: the path the input was given by, for messages and the rejects file.
+    private static readonly ConcurrentDictionary<string, string> GivenPaths = new(StringComparer.Ordinal);
+
+    /// <summary>The path an input was given by: for the copy of a pipe (<see cref="CopyIfPipe"/>), the pipe's path.</summary>
+    public static string GivenPath(string path) => GivenPaths.TryGetValue(path, out var given) ? given : path;
+
+    /// <summary>
+    /// An input that can be opened more than once and read from any offset, as <c>simulate</c> and <c>diff</c> read the
+    /// people (a first pass seeds the state) and every reader does to tell JSON Lines from CSV. A regular file is used
+    /// as it is. A pipe (a shell's <c>&lt;(zcat people.jsonl.gz)</c>, a FIFO, <c>/dev/stdin</c> from a pipe) can be read
+    /// only once, from the start: it is copied to a temporary file, readable by this user only, which is deleted when
+    /// the result is disposed. Rejected lines of the copy still name the path as given.
+    /// </summary>
+    public static InputCopy CopyIfPipe(string path)
+    {
+        using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (source.CanSeek)
+        {
+            return new InputCopy(path, path);
+        }
+
+        var copy = Path.Combine(Path.GetTempPath(), $"themodel-sync-{Guid.NewGuid():N}-{Path.GetFileName(path)}");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16 };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var target = new FileStream(copy, options))
+            {
+                source.CopyTo(target);
+            }
+
+            GivenPaths[copy] = path;
+            return new InputCopy(path, copy);
+        }
+        catch
+        {
+            File.Delete(copy);
+            throw;
+        }
+    }
+
+    /// <summary>The input to read (<see cref="Path"/>); disposing deletes it when it is the copy of a pipe.</summary>
+    public sealed class InputCopy : IDisposable
+    {
+        internal InputCopy(string given, string path)
+        {
+            Given = given;
+            Path = path;
+        }
+
+        public string Given { get; }
+
+        public string Path { get; }
+
+        public bool IsCopy => !ReferenceEquals(Given, Path);
+
+        public void Dispose()
+        {
+            if (IsCopy && GivenPaths.TryRemove(Path, out _))
+            {
+                File.Delete(Path);
+            }
+        }
+    }
+
     public static InputFormat Detect(string path)
     {
         var ext = Path.GetExtension(path).ToLowerInvariant();

@@ -24,12 +24,12 @@ public static class PersonSource
     {
         if (record.Error is not null)
         {
-            return (null, new InputReject(path, record.Line, record.Error, record.Text));
+            return (null, new InputReject(InputFiles.GivenPath(path), record.Line, record.Error, record.Text));
         }
 
         return RecordBuilders.TryPerson(record.Values, out var person, out var error)
             ? (person, null)
-            : (null, new InputReject(path, record.Line, error!, record.Text));
+            : (null, new InputReject(InputFiles.GivenPath(path), record.Line, error!, record.Text));
     }
 
     /// <summary>
@@ -67,15 +67,15 @@ public static class PersonSource
         {
             if (record.Error is not null)
             {
-                rejects.Add(new InputReject(path, record.Line, record.Error, record.Text));
+                rejects.Add(new InputReject(InputFiles.GivenPath(path), record.Line, record.Error, record.Text));
             }
             else if (!RecordBuilders.TryAccount(record.Values, out var account, out var error))
             {
-                rejects.Add(new InputReject(path, record.Line, error!, record.Text));
+                rejects.Add(new InputReject(InputFiles.GivenPath(path), record.Line, error!, record.Text));
             }
             else if (!seen.Add(account!.Id))
             {
-                rejects.Add(new InputReject(path, record.Line, $"duplicate account id '{account.Id}'", record.Text));
+                rejects.Add(new InputReject(InputFiles.GivenPath(path), record.Line, $"duplicate account id '{account.Id}'", record.Text));
             }
             else
             {
@@ -93,11 +93,11 @@ public static class PersonSource
         {
             if (record.Error is not null)
             {
-                rejects.Add(new InputReject(path, record.Line, record.Error, record.Text));
+                rejects.Add(new InputReject(InputFiles.GivenPath(path), record.Line, record.Error, record.Text));
             }
             else if (!RecordBuilders.TryOpportunity(record.Values, out var o, out var error))
             {
-                rejects.Add(new InputReject(path, record.Line, error!, record.Text));
+                rejects.Add(new InputReject(InputFiles.GivenPath(path), record.Line, error!, record.Text));
             }
             else
             {

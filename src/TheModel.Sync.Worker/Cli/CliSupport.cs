@@ -1,5 +1,6 @@
 using System.Reflection;
 using Spectre.Console;
+using TheModel.Sync.Application.Input;
 using TheModel.Sync.Config;
 using TheModel.Sync.Core.Records;
 
@@ -31,11 +32,24 @@ internal static class CliSupport
         return result.Config;
     }
 
-    /// <summary>The sample config shipped inside the executable, written to a folder so its list files resolve.</summary>
+    private const string SampleFolderPrefix = "themodel-sync-sample-";
+    private static int s_sampleCleanupRegistered;
+
+    /// <summary>
+    /// The sample config shipped inside the executable, written to a folder so its list files resolve. The folder is
+    /// this process's (named by its id) and is deleted when the process exits; folders left by processes that no
+    /// longer run (killed before they could delete theirs) are deleted here.
+    /// </summary>
     public static string ExtractSampleConfig()
     {
         var assembly = Assembly.GetExecutingAssembly();
-        var dir = Path.Combine(Path.GetTempPath(), "themodel-sync-sample-" + Environment.ProcessId);
+        var dir = Path.Combine(Path.GetTempPath(), SampleFolderPrefix + Environment.ProcessId);
+        if (Interlocked.Exchange(ref s_sampleCleanupRegistered, 1) == 0)
+        {
+            DeleteSampleFoldersOfEndedProcesses();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDeleteFolder(dir);
+        }
+
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("SampleConfig/", StringComparison.Ordinal)))
         {
             var target = Path.Combine(dir, name["SampleConfig/".Length..]);
@@ -46,6 +60,109 @@ internal static class CliSupport
         }
 
         return dir;
+    }
+
+    internal static void DeleteSampleFoldersOfEndedProcesses()
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), SampleFolderPrefix + "*"))
+            {
+                if (int.TryParse(Path.GetFileName(folder).AsSpan(SampleFolderPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+                    pid != Environment.ProcessId && !IsRunning(pid))
+                {
+                    TryDeleteFolder(folder);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Tidying up is best effort.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's folder, or one in use: left.
+        }
+    }
+
+    /// <summary>
+    /// The inputs that are pipes (<c>--people &lt;(zcat people.jsonl.gz)</c>), copied to temporary files so that they
+    /// can be read twice (<see cref="InputFiles.CopyIfPipe"/>); the others as given. A path that does not exist or
+    /// cannot be opened is left as given, for the checks that report it.
+    /// </summary>
+    public static PipeCopies CopyPipes(params string?[] paths)
+    {
+        var copies = new PipeCopies();
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (!string.IsNullOrEmpty(path) && File.Exists(path) && copies[path] == path)
+                {
+                    try
+                    {
+                        copies.Add(InputFiles.CopyIfPipe(path));
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // Reported where the file is read.
+                    }
+                }
+            }
+
+            return copies;
+        }
+        catch
+        {
+            copies.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What <see cref="CopyPipes"/> made: <c>copies[path]</c> is the path to read; disposing deletes the copies.</summary>
+    public sealed class PipeCopies : IDisposable
+    {
+        private readonly List<InputFiles.InputCopy> _copies = [];
+
+        public string this[string path] => _copies.Find(c => c.Given == path)?.Path ?? path;
+
+        [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(path))]
+        public string? Of(string? path) => path is null ? null : this[path];
+
+        internal void Add(InputFiles.InputCopy copy) => _copies.Add(copy);
+
+        public void Dispose()
+        {
+            foreach (var copy in _copies)
+            {
+                copy.Dispose();
+            }
+        }
     }
 
     /// <summary>False, with one line on <paramref name="errors"/>, when a given input file does not exist (nulls are not given).</summary>

@@ -42,9 +42,12 @@ internal static class DiffCommand
         string basePath, string headPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText,
         bool asJson, string? outPath, int limit, TextWriter stdout, TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied first.
+        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+
         // The accounts and opportunities are read while the two configs load (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
-            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            ? Simulator.ReadInputsAhead(copies.Of(accountsPath), copies.Of(opportunitiesPath))
             : null;
         var left = CliSupport.LoadConfig(basePath, log);
         var right = CliSupport.LoadConfig(headPath, log);
@@ -66,7 +69,7 @@ internal static class DiffCommand
             log.WriteLine($"warning: --base and --head are the same config ({left.Version}); no person can move");
         }
 
-        var inputs = reading is null ? Simulator.ReadInputs(accountsPath, opportunitiesPath) : await reading;
+        var inputs = reading is null ? Simulator.ReadInputs(copies.Of(accountsPath), copies.Of(opportunitiesPath)) : await reading;
         var (accounts, opportunities, fileRejects) = (inputs.Accounts, inputs.Opportunities, inputs.Rejects);
 
         DiffResult result;
@@ -79,7 +82,7 @@ internal static class DiffCommand
                 await using var w = new Utf8JsonWriter(stream, DecisionJson.WriterOptions);
                 DiffReport.WriteJsonHeader(w, left.Version, right.Version, at);
                 result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
-                    RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
+                    RoutingDiff.Run(left.Rules, right.Rules, copies[peoplePath], accounts, opportunities, at, m => DiffReport.WriteJsonMoved(w, m), progress, cancellationToken), cancellationToken));
                 WithFileRejects(result, fileRejects);
                 DiffReport.WriteJsonSummary(w, result);
                 await w.FlushAsync(cancellationToken);
@@ -98,7 +101,7 @@ internal static class DiffCommand
         {
             var moved = new List<MovedPerson>();
             result = await CliSupport.WithProgressAsync("diff", progress => Task.Run(() =>
-                RoutingDiff.Run(left.Rules, right.Rules, peoplePath, accounts, opportunities, at, m =>
+                RoutingDiff.Run(left.Rules, right.Rules, copies[peoplePath], accounts, opportunities, at, m =>
                 {
                     if (moved.Count < limit)
                     {

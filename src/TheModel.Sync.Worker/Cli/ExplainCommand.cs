@@ -85,9 +85,12 @@ internal static class ExplainCommand
     internal static async Task<int> RunAsync(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
         TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null)
     {
+        // Pipes are sniffed for their format before they are read: they are copied first.
+        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+
         // The accounts and opportunities are read while the config loads (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
-            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            ? Simulator.ReadInputsAhead(copies.Of(accountsPath), copies.Of(opportunitiesPath))
             : null;
         var loaded = CliSupport.LoadConfig(configPath, log);
         if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log) || !CliSupport.InputsExist(log, peoplePath, accountsPath, opportunitiesPath))
@@ -95,7 +98,7 @@ internal static class ExplainCommand
             return CliSupport.ExitError;
         }
 
-        var inputs = reading is null ? Simulator.ReadInputs(accountsPath, opportunitiesPath) : await reading;
+        var inputs = reading is null ? Simulator.ReadInputs(copies.Of(accountsPath), copies.Of(opportunitiesPath)) : await reading;
         foreach (var r in inputs.Rejects)
         {
             log.WriteLine($"{r.File}:{r.Line}: rejected: {r.Reason}");
@@ -157,7 +160,7 @@ internal static class ExplainCommand
 
             if (peoplePath is not null)
             {
-                rejects += Seed(session, peoplePath, log, null, out _);
+                rejects += Seed(session, copies[peoplePath], log, null, out _);
             }
             else
             {
@@ -172,7 +175,7 @@ internal static class ExplainCommand
                 return CliSupport.ExitError;
             }
 
-            rejects += Seed(session, peoplePath, log, personText, out subject);
+            rejects += Seed(session, copies[peoplePath], log, personText, out subject);
             if (subject is null)
             {
                 log.WriteLine(rejects > inputs.Rejects.Count

@@ -29,10 +29,13 @@ internal static class SimulateCommand
         string configPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText, string outPath,
         TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything.
+        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+
         // The accounts and opportunities do not depend on the config: they are read while it loads. A missing file
         // is not read here; the check below reports it.
         var inputs = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)
-            ? Simulator.ReadInputsAhead(accountsPath, opportunitiesPath)
+            ? Simulator.ReadInputsAhead(copies.Of(accountsPath), copies.Of(opportunitiesPath))
             : null;
         var loaded = CliSupport.LoadConfig(configPath, log);
         if (loaded is null || !CliSupport.TryParseAt(atText, clock, out var at, log))
@@ -49,9 +52,9 @@ internal static class SimulateCommand
         var result = await CliSupport.WithProgressAsync("simulate", progress => Simulator.RunAsync(new SimulationOptions
         {
             Rules = loaded.Rules,
-            PeoplePath = peoplePath,
-            AccountsPath = accountsPath,
-            OpportunitiesPath = opportunitiesPath,
+            PeoplePath = copies[peoplePath],
+            AccountsPath = copies.Of(accountsPath),
+            OpportunitiesPath = copies.Of(opportunitiesPath),
             At = at,
             OutPath = outPath,
             Progress = progress,
