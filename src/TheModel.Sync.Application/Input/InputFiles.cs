@@ -431,12 +431,20 @@ public static class InputFiles
 
     public static IEnumerable<InputRecord> ReadCsv(string path)
     {
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+        // UTF-8 (a byte order mark or not), each line checked; a UTF-16 or UTF-32 file says so with its byte order mark.
+        using TextReader reader = Utf8LineReader.StartsWithWideBom(stream)
+            ? new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16)
+            : new Utf8LineReader(stream, ownsStream: false);
         foreach (var record in ReadCsv(reader))
         {
             yield return record;
         }
     }
+
+    private const string NotUtf8 =
+        "the line is not UTF-8 text (bytes of another encoding, such as Shift_JIS or Windows-1252, read as U+FFFD); save the file as UTF-8";
 
     /// <summary>RFC 4180: comma-separated, double quotes around fields with commas, quotes or line breaks, <c>""</c> for a quote.</summary>
     public static IEnumerable<InputRecord> ReadCsv(TextReader reader)
@@ -449,11 +457,12 @@ public static class InputFiles
         var raw = new StringBuilder();
 
         // Lines read as the rest of a quoted field that never closed: read again, each on its own.
-        var again = new Queue<string>();
-        var continued = new List<string>();
+        var again = new Queue<(string Text, bool NotUtf8)>();
+        var continued = new List<(string Text, bool NotUtf8)>();
+        var utf8 = reader as Utf8LineReader;
         while (true)
         {
-            var text = again.Count > 0 ? again.Dequeue() : reader.ReadLine();
+            var (text, notUtf8) = again.Count > 0 ? again.Dequeue() : (reader.ReadLine(), utf8?.LastLineInvalid == true);
             if (text is null)
             {
                 yield break;
@@ -471,6 +480,7 @@ public static class InputFiles
             raw.Clear();
             raw.Append(text);
             var firstLine = text;
+            var firstNotUtf8 = notUtf8;
             string? error = null;
             sb.Clear();
             var inQuotes = false;
@@ -481,7 +491,7 @@ public static class InputFiles
                 {
                     if (inQuotes)
                     {
-                        var next = again.Count > 0 ? again.Dequeue() : reader.ReadLine();
+                        var (next, nextNotUtf8) = again.Count > 0 ? again.Dequeue() : (reader.ReadLine(), utf8?.LastLineInvalid == true);
                         if (next is null)
                         {
                             // One stray quote must not take every row after it: only its own line is rejected, and
@@ -496,11 +506,13 @@ public static class InputFiles
                             }
 
                             line = startLine;
+                            notUtf8 = firstNotUtf8;
                             break;
                         }
 
                         line++;
-                        continued.Add(next);
+                        continued.Add((next, nextNotUtf8));
+                        notUtf8 |= nextNotUtf8;
                         sb.Append('\n');
                         raw.Append('\n').Append(next);
                         text = next;
@@ -556,13 +568,20 @@ public static class InputFiles
                 header = [.. fields.Select(f => f.Trim())];
 
                 // Checked once, here: a column named twice makes every row's value for it a guess.
-                headerError = Duplicate([.. header.Select(h => new KeyValuePair<string, RawValue>(h, RawValue.Null))]) is { } twice
-                    ? GivenTwice(twice) + " (the header names the column twice)"
-                    : null;
+                headerError = notUtf8
+                    ? NotUtf8 + " (the header is not, so no column can be trusted)"
+                    : Duplicate([.. header.Select(h => new KeyValuePair<string, RawValue>(h, RawValue.Null))]) is { } twice
+                        ? GivenTwice(twice) + " (the header names the column twice)"
+                        : null;
                 continue;
             }
 
             error ??= headerError;
+            if (error is null && notUtf8)
+            {
+                error = NotUtf8;
+            }
+
             if (error is null && fields.Count != header.Length)
             {
                 error = $"expected {header.Length} fields as in the header, found {fields.Count}";

@@ -45,6 +45,93 @@ public sealed class InputFilesTests
         Assert.Equal((4L, "p3", "Bo"), (records[2].Line, records[2].Values![0].Value.Text, records[2].Values![1].Value.Text));
     }
 
+    /// <summary>CSV from a file, as the commands read it (the byte-level reader that checks each line is UTF-8).</summary>
+    private static List<InputRecord> CsvFile(byte[] bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "tm-csv-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            return InputFiles.ReadCsv(path).ToList();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static readonly Encoding Latin1 = Encoding.Latin1;
+
+    [Fact]
+    public void ReadCsvFile_LineInAnotherEncoding_RejectedWithTheReason_OtherLinesRead()
+    {
+        // A row saved as Latin-1 (é is one byte, 0xE9): before, it read as "Ren\uFFFD" and routed on that.
+        var bytes = Encoding.UTF8.GetBytes("id,first_name,company\np1,Yuki,株式会社テスト\n")
+            .Concat(Latin1.GetBytes("p2,René,Café SA\n"))
+            .Concat(Encoding.UTF8.GetBytes("p3,Zoë,\"Bar\nBaz\"\n"))
+            .ToArray();
+
+        var records = CsvFile(bytes);
+
+        Assert.Equal(3, records.Count);
+        Assert.Null(records[0].Error);
+        Assert.Equal("株式会社テスト", records[0].Values[2].Value.Text);
+        Assert.Equal(3L, records[1].Line);
+        Assert.StartsWith("the line is not UTF-8 text", records[1].Error, StringComparison.Ordinal);
+        Assert.Equal("p2,Ren\uFFFD,Caf\uFFFD SA", records[1].Text);
+        Assert.Null(records[2].Error);
+        Assert.Equal(("Zoë", "Bar\nBaz"), (records[2].Values[1].Value.Text, records[2].Values[2].Value.Text));
+    }
+
+    [Fact]
+    public void ReadCsvFile_ShiftJisFile_EveryRowRejected_ForItsHeaderToo()
+    {
+        // Excel in Japan saves "CSV" as Shift_JIS. The header here is ASCII, so each row is rejected on its own.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var sjis = Encoding.GetEncoding("shift_jis");
+        var records = CsvFile(sjis.GetBytes("id,company\np1,株式会社テスト\np2,ACME\n"));
+        Assert.StartsWith("the line is not UTF-8 text", records[0].Error, StringComparison.Ordinal);
+        Assert.Null(records[1].Error);
+
+        records = CsvFile(sjis.GetBytes("id,会社\np1,ACME\n"));
+        Assert.StartsWith("the line is not UTF-8 text", records[0].Error, StringComparison.Ordinal);
+        Assert.EndsWith("(the header is not, so no column can be trusted)", records[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsvFile_LineBreaksBomAndLongLines_ReadAsStreamReaderWould()
+    {
+        var longName = new string('é', 50_000); // 100,000 bytes: longer than the reader's buffer
+        var text = "\uFEFFid,first_name\r\np1,A\rp2,B\n\np3," + longName + "\r\np4,\"x\r\ny\"";
+        var records = CsvFile(Encoding.UTF8.GetBytes(text));
+        var expected = InputFiles.ReadCsv(new StringReader(text.TrimStart('\uFEFF'))).ToList();
+
+        Assert.Equal(expected.Select(r => (r.Line, r.Error, r.Text)), records.Select(r => (r.Line, r.Error, r.Text)));
+        Assert.Equal(["p1", "p2", "p3", "p4"], records.Select(r => r.Values[0].Value.Text));
+        Assert.Equal(longName, records[2].Values[1].Value.Text);
+        Assert.Equal("x\ny", records[3].Values[1].Value.Text);
+    }
+
+    [Fact]
+    public void ReadCsvFile_Utf16WithItsByteOrderMark_StillRead()
+    {
+        var records = CsvFile(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("id,company\np1,株式会社テスト\n")).ToArray());
+        Assert.Equal("株式会社テスト", Assert.Single(records).Values[1].Value.Text);
+    }
+
+    [Fact]
+    public void ReadCsvFile_QuoteNeverClosed_OverALineInAnotherEncoding_TheSwallowedLineIsRejectedOnItsOwn()
+    {
+        var bytes = Encoding.UTF8.GetBytes("id,first_name\np1,\"Yuko\n").Concat(Latin1.GetBytes("p2,René\n")).Concat(Encoding.UTF8.GetBytes("p3,Bo\n")).ToArray();
+
+        var records = CsvFile(bytes);
+
+        Assert.Equal(3, records.Count);
+        Assert.StartsWith("a quoted field is not closed", records[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("the line is not UTF-8 text", records[1].Error, StringComparison.Ordinal);
+        Assert.Null(records[2].Error);
+    }
+
     [Fact]
     public void ReadJsonLines_TextThatIsNoString_RejectsThatLineOnly()
     {
