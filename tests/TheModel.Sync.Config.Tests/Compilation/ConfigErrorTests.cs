@@ -224,6 +224,34 @@ public sealed class ConfigErrorTests
             "config/routing.yaml:4:13: error TM0025: unknown field 'employes'; did you mean `employees`?"
         },
         {
+            // Spelling distance alone said `account.name`: the score is the person's.
+            "TM0025 field of the person under account.", """
+            version: 1
+            segments:
+              - id: big
+                when: { account.score: { gte: 10 } }
+            """,
+            "config/routing.yaml:4:13: error TM0025: unknown field 'account.score'; did you mean `score`?"
+        },
+        {
+            "TM0025 field of the account without account.", """
+            version: 1
+            segments:
+              - id: c
+                when: { type: customer }
+            """,
+            "config/routing.yaml:4:13: error TM0025: unknown field 'type'; did you mean `account.type`?"
+        },
+        {
+            "TM0025 field of both under opportunity.", """
+            version: 1
+            segments:
+              - id: c
+                when: { opportunity.country: JP }
+            """,
+            "config/routing.yaml:4:13: error TM0025: unknown field 'opportunity.country'; did you mean `country` or `account.country`?"
+        },
+        {
             "TM0026", """
             version: 1
             segments:
