@@ -145,6 +145,19 @@ internal static class CrmCompiler
 
             if (known)
             {
+                // Reading takes the first of equally specific matches (section 3), comparing values without case: a
+                // stage mapped to the same values as one listed before it is written, then read back as the other.
+                foreach (var (earlier, earlierPairs) in stages)
+                {
+                    if (earlierPairs.Count == pairs.Count && earlierPairs.All(e => pairs.Any(p =>
+                            string.Equals(p.Key, e.Key, StringComparison.OrdinalIgnoreCase) && string.Equals(p.Value, e.Value, StringComparison.OrdinalIgnoreCase))))
+                    {
+                        context.Diagnostics.AddWarning(value, ErrorCodes.ShadowedStageMapping,
+                            $"stage '{key.Text}' maps to the same values as '{earlier.Name()}' in crm.{crm}.stages: a record written as {key.Text} reads back as {earlier.Name()}; add a field that tells them apart");
+                        break;
+                    }
+                }
+
                 stages.Add((stage, pairs));
             }
         }

@@ -41,6 +41,7 @@ internal static class ErrorCodes
     public const string BadAssign = "TM0047";
     public const string BadListSource = "TM0048";
     public const string OpportunityOutsideLostRule = "TM0049";
+    public const string ShadowedStageMapping = "TM0050";
     public const string BadBenchmarkPair = "TM0060";
     public const string UnknownBenchmarkStage = "TM0061";
     public const string BenchmarkOutOfOrder = "TM0062";

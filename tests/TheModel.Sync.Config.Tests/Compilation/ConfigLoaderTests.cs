@@ -157,6 +157,31 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_TwoStagesMappedToTheSameValues_LoadsWithAWarningOnTheLaterOne()
+    {
+        // Field order and case do not matter (reading compares values without case); a stage with one more field
+        // (more specific) is not the same mapping.
+        var yaml = """
+            version: 1
+            crm:
+              hubspot:
+                stages:
+                  working: { lifecyclestage: marketingqualifiedlead, hs_lead_status: IN_PROGRESS }
+                  nurture: { hs_lead_status: IN_PROGRESS, lifecyclestage: marketingqualifiedlead }
+                  mql: { lifecyclestage: marketingqualifiedlead }
+                  sql: { lifecyclestage: Marketingqualifiedlead }
+            """;
+
+        var result = ConfigLoader.LoadFromText([("c.yaml", yaml)]);
+
+        Assert.NotNull(result.Config);
+        Assert.Equal(
+            "c.yaml:6:16: warning TM0050: stage 'nurture' maps to the same values as 'working' in crm.hubspot.stages: a record written as nurture reads back as working; add a field that tells them apart\n" +
+            "c.yaml:8:12: warning TM0050: stage 'sql' maps to the same values as 'mql' in crm.hubspot.stages: a record written as sql reads back as mql; add a field that tells them apart",
+            Lines(result));
+    }
+
+    [Fact]
     public void Load_SalesforceIdWithAWrongChecksum_ReportedWithTheRightOne()
     {
         var yaml = "version: 1\nteams:\n  - { id: t, role: SR, members: [ { id: aiko, salesforce: 0055g00000AbCdAXYZ }, { id: ben, salesforce: 0055g00000AbCdBaav } ] }\n";
