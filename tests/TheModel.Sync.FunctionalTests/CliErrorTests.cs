@@ -41,6 +41,50 @@ public sealed class CliErrorTests : IDisposable
         Assert.Contains("\"rule\":\"japan\"", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Simulate_FifoNobodyWritesTo_EndsOnSigterm()
+    {
+        // Opening a FIFO blocks until a writer comes. Before, that open ran on the main thread, and SIGTERM (or Ctrl+C)
+        // was taken by the parser's handler but never reached it: the process had to be killed.
+        var fifo = Path.Combine(_dir, "people-fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [fifo]) { UseShellExecute = false })!)
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "themodel-sync.dll"), "simulate", "--config", ConfigPath, "--people", fifo, "--out", Path.Combine(_dir, "out.jsonl") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            // Time to start and block in open(); the signal must end it wherever it is.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(process.HasExited, await (process.HasExited ? stderr : Task.FromResult(string.Empty)));
+            using (var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(cts.Token);
+            Assert.NotEqual(0, process.ExitCode);
+            Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("explain")]
     [InlineData("diff")]

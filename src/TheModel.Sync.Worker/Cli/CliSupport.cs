@@ -144,6 +144,27 @@ internal static class CliSupport
         }
     }
 
+    /// <summary>
+    /// <see cref="CopyPipes"/> off the calling thread: opening a FIFO blocks until something writes to it, and a thread
+    /// blocked there would not see Ctrl+C or SIGTERM. When <paramref name="cancellationToken"/> ends the wait, the
+    /// copies made meanwhile are deleted once the copying ends.
+    /// </summary>
+    public static async Task<PipeCopies> CopyPipesAsync(CancellationToken cancellationToken, params string?[] paths)
+    {
+        var copying = Task.Run(() => CopyPipes(paths), CancellationToken.None);
+        try
+        {
+            return await copying.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = DisposeWhenCopied(copying);
+            throw;
+        }
+
+        static async Task DisposeWhenCopied(Task<PipeCopies> copying) => (await copying).Dispose();
+    }
+
     /// <summary>What <see cref="CopyPipes"/> made: <c>copies[path]</c> is the path to read; disposing deletes the copies.</summary>
     public sealed class PipeCopies : IDisposable
     {

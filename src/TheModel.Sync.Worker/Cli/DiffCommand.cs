@@ -43,7 +43,7 @@ internal static class DiffCommand
         bool asJson, string? outPath, int limit, TextWriter stdout, TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied first.
-        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 
         // The accounts and opportunities are read while the two configs load (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)

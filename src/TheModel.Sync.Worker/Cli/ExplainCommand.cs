@@ -77,16 +77,16 @@ internal static class ExplainCommand
 
             return await RunAsync(
                 configPath, parse.GetValue(person)!, parse.GetValue(people), parse.GetValue(accounts), parse.GetValue(at),
-                parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities));
+                parse.GetValue(json), Console.Out, Console.Error, TimeProvider.System, parse.GetValue(opportunities), ct);
         });
         return command;
     }
 
     internal static async Task<int> RunAsync(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
-        TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null)
+        TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null, CancellationToken cancellationToken = default)
     {
         // Pipes are sniffed for their format before they are read: they are copied first.
-        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 
         // The accounts and opportunities are read while the config loads (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)

@@ -30,7 +30,7 @@ internal static class SimulateCommand
         TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything.
-        using var copies = CliSupport.CopyPipes(peoplePath, accountsPath, opportunitiesPath);
+        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 
         // The accounts and opportunities do not depend on the config: they are read while it loads. A missing file
         // is not read here; the check below reports it.
