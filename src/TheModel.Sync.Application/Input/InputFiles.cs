@@ -306,7 +306,12 @@ public static class InputFiles
             var values = ReadObject(ref reader);
             if (!AtEnd(ref reader))
             {
-                return new InputRecord { Line = line, Error = "unexpected text after the JSON object", Text = Encoding.UTF8.GetString(bytes) };
+                // A carriage return inside a line can only be whitespace between values: most likely a file whose
+                // lines end in CR alone (classic Mac), read as one line. Say so, or the reject reads as a riddle.
+                var error = bytes.Contains((byte)'\r')
+                    ? "unexpected text after the JSON object; the lines of this file seem to end in a carriage return alone (CR, as old Mac files do): JSON Lines ends each line with LF or CRLF"
+                    : "unexpected text after the JSON object";
+                return new InputRecord { Line = line, Error = error, Text = Encoding.UTF8.GetString(bytes) };
             }
 
             if (Duplicate(values) is { } twice)

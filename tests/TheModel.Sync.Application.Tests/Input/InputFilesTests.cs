@@ -148,6 +148,15 @@ public sealed class InputFilesTests
     }
 
     [Fact]
+    public void ReadJsonLines_LinesEndingInCrAlone_OneRejectThatSaysWhy()
+    {
+        var records = Json("{\"id\":\"p1\"}\r{\"id\":\"p2\"}\r");
+
+        Assert.StartsWith("unexpected text after the JSON object; the lines of this file seem to end in a carriage return alone", Assert.Single(records).Error, StringComparison.Ordinal);
+        Assert.Equal("unexpected text after the JSON object", Json("{\"id\":\"p1\"} {\"id\":\"p2\"}")[0].Error);
+    }
+
+    [Fact]
     public void ReadJsonLines_BlankLinesCrLfAndBom_KeepLineNumbers()
     {
         var records = Json("\uFEFF{\"id\":\"p1\"}\r\n\r\n{\"id\":\"p2\"}\n   \n{\"id\":3}");
