@@ -66,10 +66,7 @@ public sealed class CliErrorTests : IDisposable
             // Time to start and block in open(); the signal must end it wherever it is.
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.False(process.HasExited, await (process.HasExited ? stderr : Task.FromResult(string.Empty)));
-            using (var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
-            {
-                await kill.WaitForExitAsync();
-            }
+            Assert.Equal(0, Signals.Kill(process.Id, Signals.SigTerm));
 
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await process.WaitForExitAsync(cts.Token);
@@ -280,4 +277,16 @@ public sealed class CliErrorTests : IDisposable
         await File.WriteAllTextAsync(people, """{"id":"p1","email":"a@example.jp","country":"JP"}""" + "\n");
         return people;
     }
+}
+
+/// <summary>SIGTERM as a supervisor sends it (.NET's <c>Process.Kill</c> sends SIGKILL, which no program can answer).</summary>
+internal static class Signals
+{
+    public const int SigTerm = 15;
+
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code enabled for the project; two ints marshal as they are.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    public static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 }
