@@ -42,6 +42,24 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_OutDash_DecisionsOnStandardOutput_RejectsInTheWorkingFolder()
+    {
+        // Before, "-" was a file named "-" in the working folder, and /dev/stdout put its rejects in /dev.
+        var people = Path.Combine(_dir, "people.jsonl");
+        await File.WriteAllTextAsync(people, "{\"id\":\"p1\",\"country\":\"JP\"}\nnot json\n{\"id\":\"p2\",\"country\":\"JP\"}\n");
+
+        var (exit, output) = await CliProcess.RunAsync(_dir, Timeout, "simulate", "--config", ConfigPath, "--people", people, "--out", "-");
+
+        Assert.True(exit == 2, output);
+        var decisions = output.Split('\n').Where(l => l.StartsWith("{\"person\":", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, decisions.Count);
+        Assert.False(File.Exists(Path.Combine(_dir, "-")));
+        var rejects = Path.Combine(_dir, "simulate.rejects.jsonl");
+        Assert.Contains($"see {rejects}", output, StringComparison.Ordinal);
+        Assert.Contains("\"line\":2", await File.ReadAllTextAsync(rejects), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_FifoNobodyWritesTo_EndsOnSigterm()
     {
         // Opening a FIFO blocks until a writer comes. Before, that open ran on the main thread, and SIGTERM (or Ctrl+C)

@@ -85,10 +85,23 @@ public static class Simulator
     private const int SeedSlices = 2;
     private const int KeptRejects = 1000;
 
-    /// <summary>The rejects file beside an output file: <c>decisions.jsonl</c> → <c>decisions.rejects.jsonl</c>.</summary>
+    /// <summary>Where the rejects of an output to a device (standard output, a terminal) go: the current folder.</summary>
+    public const string DeviceOutputRejects = "simulate.rejects.jsonl";
+
+    /// <summary>
+    /// The rejects file beside an output file: <c>decisions.jsonl</c> → <c>decisions.rejects.jsonl</c>. An output under
+    /// <c>/dev</c> or <c>/proc</c> (<c>--out -</c> is <c>/dev/stdout</c>) has nothing beside it that one may write:
+    /// its rejects go to <see cref="DeviceOutputRejects"/> in the current folder.
+    /// </summary>
     public static string RejectsPathFor(string outPath)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(outPath))!;
+        var full = Path.GetFullPath(outPath);
+        if (!OperatingSystem.IsWindows() && (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)))
+        {
+            return Path.GetFullPath(DeviceOutputRejects);
+        }
+
+        var dir = Path.GetDirectoryName(full)!;
         var name = Path.GetFileNameWithoutExtension(outPath);
         return Path.Combine(dir, name + ".rejects.jsonl");
     }

@@ -18,7 +18,7 @@ internal static class DiffCommand
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Write JSON (every moved person) instead of markdown." };
-        var output = new Option<string?>("--out") { Description = "Write the report to this file instead of standard output." };
+        var output = new Option<string?>("--out") { Description = "Write the report to this file instead of standard output (- is standard output)." };
         var limit = new Option<int>("--limit") { Description = "Moved persons listed in the markdown (default 50; 0 lists none).", DefaultValueFactory = _ => 50 };
         limit.Validators.Add(result =>
         {
@@ -42,6 +42,11 @@ internal static class DiffCommand
         string basePath, string headPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText,
         bool asJson, string? outPath, int limit, TextWriter stdout, TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (outPath == "-")
+        {
+            outPath = null;
+        }
+
         // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied first.
         using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 

@@ -14,7 +14,7 @@ internal static class ExportLogCommand
 
     public static Command Create()
     {
-        var output = new Option<string?>("--out") { Description = "Write the lines to this file instead of standard output." };
+        var output = new Option<string?>("--out") { Description = "Write the lines to this file instead of standard output (- is standard output)." };
         var from = new Option<string?>("--from") { Description = "Only decisions made at or after this date or time (2026-11-27, or ISO 8601 with an offset)." };
         var to = new Option<string?>("--to") { Description = "Only decisions made before this time (with an offset), or through this date (its whole UTC day)." };
         var command = new Command(
@@ -30,7 +30,7 @@ internal static class ExportLogCommand
             // Console.Out flushes on every write; a million lines want a buffered writer.
             await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
             return await RunAsync(
-                parse.GetValue(output), parse.GetValue(from), parse.GetValue(to), [.. parse.UnmatchedTokens], stdout, Console.Error, !Console.IsErrorRedirected, ct);
+                parse.GetValue(output) is "-" ? null : parse.GetValue(output), parse.GetValue(from), parse.GetValue(to), [.. parse.UnmatchedTokens], stdout, Console.Error, !Console.IsErrorRedirected, ct);
         });
         return command;
     }

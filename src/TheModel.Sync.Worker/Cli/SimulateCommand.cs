@@ -14,7 +14,7 @@ internal static class SimulateCommand
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV: each account's latest lost one is what rechecks see as opportunity.* (rules with on: need live events)." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
-        var output = new Option<string>("--out") { Description = "Decisions, one JSON object per line.", Required = true };
+        var output = new Option<string>("--out") { Description = "Decisions, one JSON object per line; - for standard output (rejected lines then go to ./simulate.rejects.jsonl).", Required = true };
         var command = new Command("simulate", "Evaluate every person of a file at one time, in file order, with state carried from person to person.")
         {
             config, people, accounts, opportunities, at, output,
@@ -29,6 +29,12 @@ internal static class SimulateCommand
         string configPath, string peoplePath, string? accountsPath, string? opportunitiesPath, string? atText, string outPath,
         TextWriter log, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // "-" is standard output, as most tools read it (a file named "-" would be a surprise).
+        if (outPath == "-" && !OperatingSystem.IsWindows())
+        {
+            outPath = "/dev/stdout";
+        }
+
         // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything.
         using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 

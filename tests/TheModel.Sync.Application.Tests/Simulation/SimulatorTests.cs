@@ -248,3 +248,24 @@ public sealed class SimulatorTests
         Assert.Contains("| b | 10 | 15 | +5 |", markdown, StringComparison.Ordinal);
     }
 }
+
+public sealed class RejectsPathTests
+{
+    [Theory]
+    [InlineData("/data/out/decisions.jsonl", "/data/out/decisions.rejects.jsonl")]
+    [InlineData("/data/out/decisions", "/data/out/decisions.rejects.jsonl")]
+    [InlineData("/data/out/run.2026.jsonl", "/data/out/run.2026.rejects.jsonl")]
+    public void RejectsPathFor_AFile_IsBesideIt(string output, string expected)
+    {
+        Assert.Equal(expected, Simulator.RejectsPathFor(output));
+    }
+
+    [Theory]
+    [InlineData("/dev/stdout")]
+    [InlineData("/dev/null")]
+    [InlineData("/proc/self/fd/1")]
+    public void RejectsPathFor_ADevice_IsInTheWorkingFolder(string output)
+    {
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "simulate.rejects.jsonl"), Simulator.RejectsPathFor(output));
+    }
+}
