@@ -60,6 +60,21 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_PeopleDash_ReadsStandardInput_BothPasses()
+    {
+        // Standard input is a pipe: read once into a temporary copy, since simulate reads the people twice.
+        const string People = "{\"id\":\"p1\",\"country\":\"JP\"}\nnot json\n{\"id\":\"p2\",\"country\":\"JP\"}\n";
+        var output = Path.Combine(_dir, "out.jsonl");
+
+        var (exit, log) = await CliProcess.RunWithInputAsync(_dir, Timeout, People, "simulate", "--config", ConfigPath, "--people", "-", "--out", output, "--at", "2026-11-30T10:00:00+09:00");
+
+        Assert.True(exit == 2, log);
+        Assert.Contains("/dev/stdin:2: rejected: ", log, StringComparison.Ordinal);
+        var owners = File.ReadAllLines(output).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("owner").GetString()).ToList();
+        Assert.Equal(["aiko", "ben"], owners);
+    }
+
+    [Fact]
     public async Task Simulate_FifoNobodyWritesTo_EndsOnSigterm()
     {
         // Opening a FIFO blocks until a writer comes. Before, that open ran on the main thread, and SIGTERM (or Ctrl+C)

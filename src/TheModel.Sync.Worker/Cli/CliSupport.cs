@@ -110,6 +110,10 @@ internal static class CliSupport
         }
     }
 
+    /// <summary><c>-</c> for an input file is standard input (<c>/dev/stdin</c>, copied like any pipe).</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(path))]
+    public static string? StdinFor(string? path) => path == "-" && !OperatingSystem.IsWindows() ? "/dev/stdin" : path;
+
     /// <summary>
     /// The inputs that are pipes (<c>--people &lt;(zcat people.jsonl.gz)</c>), copied to temporary files so that they
     /// can be read twice (<see cref="InputFiles.CopyIfPipe"/>); the others as given. A path that does not exist or

@@ -13,7 +13,7 @@ internal static class DiffCommand
     {
         var baseConfig = new Option<string>("--base") { Description = "The config as it is (e.g. main).", Required = true };
         var headConfig = new Option<string>("--head") { Description = "The config as proposed.", Required = true };
-        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV (- for standard input).", Required = true };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
@@ -46,6 +46,8 @@ internal static class DiffCommand
         {
             outPath = null;
         }
+
+        (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
 
         // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied first.
         using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);

@@ -85,6 +85,8 @@ internal static class ExplainCommand
     internal static async Task<int> RunAsync(string configPath, string personText, string? peoplePath, string? accountsPath, string? atText, bool asJson,
         TextWriter stdout, TextWriter log, TimeProvider clock, string? opportunitiesPath = null, CancellationToken cancellationToken = default)
     {
+        (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
+
         // Pipes are sniffed for their format before they are read: they are copied first.
         using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
 

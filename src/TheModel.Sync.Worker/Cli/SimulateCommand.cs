@@ -10,7 +10,7 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "The routing config (a file or a folder).", Required = true };
-        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV.", Required = true };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV (- for standard input).", Required = true };
         var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV: each account's latest lost one is what rechecks see as opportunity.* (rules with on: need live events)." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
@@ -34,6 +34,8 @@ internal static class SimulateCommand
         {
             outPath = "/dev/stdout";
         }
+
+        (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
 
         // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything.
         using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);

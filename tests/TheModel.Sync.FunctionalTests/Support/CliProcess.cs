@@ -9,14 +9,22 @@ internal static class CliProcess
     public static Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, params string[] args) =>
         RunAsync(directory, timeout, new Dictionary<string, string>(), args);
 
+    /// <summary>As <see cref="RunAsync(string, TimeSpan, string[])"/>, with <paramref name="input"/> on standard input.</summary>
+    public static Task<(int Exit, string Output)> RunWithInputAsync(string directory, TimeSpan timeout, string input, params string[] args) =>
+        RunAsync(directory, timeout, new Dictionary<string, string>(), args, input);
+
     /// <summary>As <see cref="RunAsync(string, TimeSpan, string[])"/>, with variables added to the environment.</summary>
-    public static async Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(directory, timeout, environment, args, input: null);
+
+    private static async Task<(int Exit, string Output)> RunAsync(string directory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string[] args, string? input)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             WorkingDirectory = directory,
         };
         foreach (var (name, value) in environment)
@@ -33,6 +41,12 @@ internal static class CliProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         using var cts = new CancellationTokenSource(timeout);
         try
         {
