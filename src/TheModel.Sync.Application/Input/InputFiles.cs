@@ -40,43 +40,98 @@ public sealed class InputRecord
 /// </summary>
 public static class InputFiles
 {
-    // Copies of pipes, by the copy's path: the path the input was given by, for messages and the rejects file.
+    // Copies of pipes and gzip files, by the copy's path: the path the input was given by, for messages and rejects.
     private static readonly ConcurrentDictionary<string, string> GivenPaths = new(StringComparer.Ordinal);
 
-    /// <summary>The path an input was given by: for the copy of a pipe (<see cref="CopyIfPipe"/>), the pipe's path.</summary>
+    /// <summary>The path an input was given by: for a copy (<see cref="Prepare"/>), the path of what was copied.</summary>
     public static string GivenPath(string path) => GivenPaths.TryGetValue(path, out var given) ? given : path;
 
     /// <summary>
     /// An input that can be opened more than once and read from any offset, as <c>simulate</c> and <c>diff</c> read the
-    /// people (a first pass seeds the state) and every reader does to tell JSON Lines from CSV. A regular file is used
-    /// as it is. A pipe (a shell's <c>&lt;(zcat people.jsonl.gz)</c>, a FIFO, <c>/dev/stdin</c> from a pipe) can be read
-    /// only once, from the start: it is copied to a temporary file, readable by this user only, which is deleted when
-    /// the result is disposed. Rejected lines of the copy still name the path as given.
+    /// people (a first pass seeds the state) and every reader does to tell JSON Lines from CSV.
+    /// <list type="bullet">
+    /// <item>A regular file is used as it is.</item>
+    /// <item>A pipe (a shell's <c>&lt;(zcat people.jsonl.gz)</c>, a FIFO, <c>/dev/stdin</c> from a pipe) can be read
+    /// only once, from the start: it is copied to a temporary file.</item>
+    /// <item>A gzip file (or pipe), as CRM exports often come, is decompressed to a temporary file; <c>.gz</c> is
+    /// dropped from the copy's name, so <c>people.csv.gz</c> still reads as CSV.</item>
+    /// </list>
+    /// A copy is readable by this user only and is deleted when the result is disposed. Rejected lines of a copy still
+    /// name the path as given.
     /// </summary>
-    public static InputCopy CopyIfPipe(string path)
+    /// <exception cref="InvalidDataException">The input starts as gzip but cannot be decompressed.</exception>
+    public static InputCopy Prepare(string path)
     {
         using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        if (source.CanSeek)
+        var head = new byte[2];
+        var read = source.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var gzip = read == 2 && head[0] == 0x1F && head[1] == 0x8B;
+        if (source.CanSeek && !gzip)
         {
             return new InputCopy(path, path);
         }
 
-        var copy = Path.Combine(Path.GetTempPath(), $"themodel-sync-{Guid.NewGuid():N}-{Path.GetFileName(path)}");
+        var name = Path.GetFileName(path);
+        if (gzip && name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[..^3];
+        }
+
+        if (!source.CanSeek)
+        {
+            // The two bytes read to look are gone from the pipe: they lead the copy.
+            var raw = NewCopy(name, target =>
+            {
+                target.Write(head, 0, read);
+                source.CopyTo(target);
+            });
+            if (!gzip)
+            {
+                GivenPaths[raw] = path;
+                return new InputCopy(path, raw);
+            }
+
+            try
+            {
+                using var compressed = new FileStream(raw, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                return Decompressed(path, name, compressed);
+            }
+            finally
+            {
+                File.Delete(raw);
+            }
+        }
+
+        source.Position = 0;
+        return Decompressed(path, name, source);
+    }
+
+    private static InputCopy Decompressed(string given, string name, Stream compressed)
+    {
+        var copy = NewCopy(name, target =>
+        {
+            using var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+            gzip.CopyTo(target);
+        });
+        GivenPaths[copy] = given;
+        return new InputCopy(given, copy);
+    }
+
+    /// <summary>A new temporary file, readable by this user only, filled by <paramref name="fill"/>; deleted if that fails.</summary>
+    private static string NewCopy(string name, Action<FileStream> fill)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"themodel-sync-{Guid.NewGuid():N}-{name}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16 };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var target = new FileStream(copy, options))
-            {
-                source.CopyTo(target);
-            }
-
-            GivenPaths[copy] = path;
-            return new InputCopy(path, copy);
+            using var target = new FileStream(copy, options);
+            fill(target);
+            return copy;
         }
         catch
         {
@@ -85,7 +140,7 @@ public static class InputFiles
         }
     }
 
-    /// <summary>The input to read (<see cref="Path"/>); disposing deletes it when it is the copy of a pipe.</summary>
+    /// <summary>The input to read (<see cref="Path"/>); disposing deletes it when it is a copy.</summary>
     public sealed class InputCopy : IDisposable
     {
         internal InputCopy(string given, string path)

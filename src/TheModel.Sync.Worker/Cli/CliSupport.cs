@@ -115,13 +115,13 @@ internal static class CliSupport
     public static string? StdinFor(string? path) => path == "-" && !OperatingSystem.IsWindows() ? "/dev/stdin" : path;
 
     /// <summary>
-    /// The inputs that are pipes (<c>--people &lt;(zcat people.jsonl.gz)</c>), copied to temporary files so that they
-    /// can be read twice (<see cref="InputFiles.CopyIfPipe"/>); the others as given. A path that does not exist or
-    /// cannot be opened is left as given, for the checks that report it.
+    /// The inputs made readable twice (<see cref="InputFiles.Prepare"/>): pipes (<c>--people &lt;(zcat …)</c>) copied
+    /// and gzip files decompressed to temporary files; the others as given. A path that does not exist is left as
+    /// given, for the check that reports it; one that cannot be read or decompressed is in <see cref="InputCopies.Errors"/>.
     /// </summary>
-    public static PipeCopies CopyPipes(params string?[] paths)
+    public static InputCopies PrepareInputs(params string?[] paths)
     {
-        var copies = new PipeCopies();
+        var copies = new InputCopies();
         try
         {
             foreach (var path in paths)
@@ -130,11 +130,15 @@ internal static class CliSupport
                 {
                     try
                     {
-                        copies.Add(InputFiles.CopyIfPipe(path));
+                        copies.Add(InputFiles.Prepare(path));
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        copies.Errors.Add($"error: input '{path}' is gzip-compressed but cannot be decompressed: {e.Message}");
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        // Reported where the file is read.
+                        copies.Errors.Add($"error: cannot read input '{path}': {e.Message}");
                     }
                 }
             }
@@ -149,13 +153,13 @@ internal static class CliSupport
     }
 
     /// <summary>
-    /// <see cref="CopyPipes"/> off the calling thread: opening a FIFO blocks until something writes to it, and a thread
-    /// blocked there would not see Ctrl+C or SIGTERM. When <paramref name="cancellationToken"/> ends the wait, the
-    /// copies made meanwhile are deleted once the copying ends.
+    /// <see cref="PrepareInputs"/> off the calling thread: opening a FIFO blocks until something writes to it, and a
+    /// thread blocked there would not see Ctrl+C or SIGTERM. When <paramref name="cancellationToken"/> ends the wait,
+    /// the copies made meanwhile are deleted once the copying ends.
     /// </summary>
-    public static async Task<PipeCopies> CopyPipesAsync(CancellationToken cancellationToken, params string?[] paths)
+    public static async Task<InputCopies> PrepareInputsAsync(CancellationToken cancellationToken, params string?[] paths)
     {
-        var copying = Task.Run(() => CopyPipes(paths), CancellationToken.None);
+        var copying = Task.Run(() => PrepareInputs(paths), CancellationToken.None);
         try
         {
             return await copying.WaitAsync(cancellationToken);
@@ -166,13 +170,16 @@ internal static class CliSupport
             throw;
         }
 
-        static async Task DisposeWhenCopied(Task<PipeCopies> copying) => (await copying).Dispose();
+        static async Task DisposeWhenCopied(Task<InputCopies> copying) => (await copying).Dispose();
     }
 
-    /// <summary>What <see cref="CopyPipes"/> made: <c>copies[path]</c> is the path to read; disposing deletes the copies.</summary>
-    public sealed class PipeCopies : IDisposable
+    /// <summary>What <see cref="PrepareInputs"/> made: <c>copies[path]</c> is the path to read; disposing deletes the copies.</summary>
+    public sealed class InputCopies : IDisposable
     {
         private readonly List<InputFiles.InputCopy> _copies = [];
+
+        /// <summary>One line per input that could not be read or decompressed: the run must not go on without it.</summary>
+        public List<string> Errors { get; } = [];
 
         public string this[string path] => _copies.Find(c => c.Given == path)?.Path ?? path;
 
@@ -180,6 +187,17 @@ internal static class CliSupport
         public string? Of(string? path) => path is null ? null : this[path];
 
         internal void Add(InputFiles.InputCopy copy) => _copies.Add(copy);
+
+        /// <summary>False, with the errors written to <paramref name="log"/>, when an input could not be prepared.</summary>
+        public bool Report(TextWriter log)
+        {
+            foreach (var error in Errors)
+            {
+                log.WriteLine(error);
+            }
+
+            return Errors.Count == 0;
+        }
 
         public void Dispose()
         {

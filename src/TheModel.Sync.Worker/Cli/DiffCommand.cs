@@ -49,8 +49,13 @@ internal static class DiffCommand
 
         (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
 
-        // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied first.
-        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        // Pipes are read twice below (the people, once per config) or sniffed for their format first: they are copied
+        // first, and gzip files decompressed.
+        using var copies = await CliSupport.PrepareInputsAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        if (!copies.Report(log))
+        {
+            return CliSupport.ExitError;
+        }
 
         // The accounts and opportunities are read while the two configs load (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)

@@ -87,8 +87,12 @@ internal static class ExplainCommand
     {
         (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
 
-        // Pipes are sniffed for their format before they are read: they are copied first.
-        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        // Pipes are sniffed for their format before they are read: they are copied first, and gzip files decompressed.
+        using var copies = await CliSupport.PrepareInputsAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        if (!copies.Report(log))
+        {
+            return CliSupport.ExitError;
+        }
 
         // The accounts and opportunities are read while the config loads (a missing file is reported below).
         var reading = CliSupport.InputsExist(TextWriter.Null, accountsPath, opportunitiesPath)

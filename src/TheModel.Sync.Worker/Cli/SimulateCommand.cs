@@ -37,8 +37,13 @@ internal static class SimulateCommand
 
         (peoplePath, accountsPath, opportunitiesPath) = (CliSupport.StdinFor(peoplePath), CliSupport.StdinFor(accountsPath), CliSupport.StdinFor(opportunitiesPath));
 
-        // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything.
-        using var copies = await CliSupport.CopyPipesAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        // Pipes are read twice below (the people) or sniffed for their format first: they are copied before anything,
+        // and gzip files decompressed.
+        using var copies = await CliSupport.PrepareInputsAsync(cancellationToken, peoplePath, accountsPath, opportunitiesPath);
+        if (!copies.Report(log))
+        {
+            return CliSupport.ExitError;
+        }
 
         // The accounts and opportunities do not depend on the config: they are read while it loads. A missing file
         // is not read here; the check below reports it.

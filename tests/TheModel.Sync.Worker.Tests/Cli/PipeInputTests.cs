@@ -79,6 +79,60 @@ public sealed class PipeInputTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "themodel-sync-*-accounts"));
     }
 
+    [Theory]
+    [InlineData("jsonl", false)]
+    [InlineData("csv", false)]
+    [InlineData("jsonl", true)]
+    public async Task Simulate_GzipPeople_SameDecisionsAsUncompressed(string format, bool throughAPipe)
+    {
+        var (people, accounts) = await GenerateAsync(format);
+        var plain = Path.Combine(_dir, "plain.jsonl");
+        Assert.Equal(0, await SimulateCommand.RunAsync(SampleConfig, people, accounts, null, At, plain, new StringWriter(), _clock, CancellationToken.None));
+
+        // people.csv.gz still reads as CSV: the copy drops .gz from its name.
+        var gz = people + ".gz";
+        using (var target = File.Create(gz))
+        using (var gzip = new System.IO.Compression.GZipStream(target, System.IO.Compression.CompressionLevel.Fastest))
+        using (var source = File.OpenRead(people))
+        {
+            source.CopyTo(gzip);
+        }
+
+        var input = gz;
+        Task writer = Task.CompletedTask;
+        if (throughAPipe)
+        {
+            input = Path.Combine(_dir, "gz-pipe");
+            using (var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [input]) { UseShellExecute = false })!)
+            {
+                mkfifo.WaitForExit();
+            }
+
+            writer = Task.Run(() => File.WriteAllBytes(input, File.ReadAllBytes(gz)));
+        }
+
+        var fromGzip = Path.Combine(_dir, "gzip.jsonl");
+        var log = new StringWriter();
+        Assert.True(0 == await SimulateCommand.RunAsync(SampleConfig, input, accounts, null, At, fromGzip, log, _clock, CancellationToken.None), log.ToString());
+        await writer;
+        Assert.Equal(File.ReadAllText(plain), File.ReadAllText(fromGzip));
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "themodel-sync-*-people.*"));
+    }
+
+    [Fact]
+    public async Task Simulate_GzipThatCannotBeDecompressed_OneLineAndExit1_NothingWritten()
+    {
+        var bad = Path.Combine(_dir, "people.jsonl.gz");
+        File.WriteAllBytes(bad, [0x1F, 0x8B, .. "not really gzip"u8]);
+        var output = Path.Combine(_dir, "out.jsonl");
+        var log = new StringWriter();
+
+        Assert.Equal(1, await SimulateCommand.RunAsync(SampleConfig, bad, null, null, At, output, log, _clock, CancellationToken.None));
+
+        Assert.StartsWith($"error: input '{bad}' is gzip-compressed but cannot be decompressed: ", log.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public async Task Diff_And_Explain_PeopleFromAPipe_ReadEveryPerson()
     {
@@ -101,22 +155,22 @@ public sealed class PipeInputTests : IDisposable
     }
 
     [Fact]
-    public void CopyIfPipe_RegularFile_IsUsedAsItIs()
+    public void Prepare_RegularFile_IsUsedAsItIs()
     {
         var path = Path.Combine(_dir, "p.jsonl");
         File.WriteAllText(path, "{}\n");
-        using var input = InputFiles.CopyIfPipe(path);
+        using var input = InputFiles.Prepare(path);
         Assert.False(input.IsCopy);
         Assert.Equal(path, input.Path);
         Assert.Equal(path, InputFiles.GivenPath(input.Path));
     }
 
     [Fact]
-    public async Task CopyIfPipe_Fifo_CopiesItPrivately_NamesItAsGiven_AndDeletesTheCopy()
+    public async Task Prepare_Fifo_CopiesItPrivately_NamesItAsGiven_AndDeletesTheCopy()
     {
         var (pipe, writer) = Fifo("in.csv", "id\nx\n");
         string copy;
-        using (var input = InputFiles.CopyIfPipe(pipe))
+        using (var input = InputFiles.Prepare(pipe))
         {
             await writer;
             Assert.True(input.IsCopy);
