@@ -29,8 +29,9 @@ internal static class CommandLine
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // InvalidDataException: a gzip-compressed input that is not gzip after all.
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return CliSupport.ExitError;
         }

@@ -63,6 +63,27 @@ internal static class DecisionLogSource
         return $"Redis at {Redact(options.Configuration)}, key prefix {options.KeyPrefix}";
     }
 
+    /// <summary>
+    /// A decision log file as text. One compressed with gzip (<c>decisions.jsonl.gz</c>, as logs are archived) is
+    /// decompressed as it is read; a pipe is read as it comes.
+    /// </summary>
+    public static StreamReader OpenFile(string path)
+    {
+        Stream stream = new FileStream(path, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+        if (stream.CanSeek)
+        {
+            var head = new byte[2];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            if (read == 2 && head[0] == 0x1F && head[1] == 0x8B)
+            {
+                stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
+            }
+        }
+
+        return new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+    }
+
     public static async IAsyncEnumerable<string> FileLines(string path, DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
@@ -70,7 +91,7 @@ internal static class DecisionLogSource
             throw new DecisionLogUnavailableException($"decision log file '{path}' not found");
         }
 
-        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
+        using var reader = OpenFile(path);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (!string.IsNullOrWhiteSpace(line) && InRange(line, from, to))

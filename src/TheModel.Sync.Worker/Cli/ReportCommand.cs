@@ -27,7 +27,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var decisions = new Option<string?>("--decisions") { Description = "The decision log: JSON Lines, as `sandbox --decision-log` or `export-log` write it." };
+        var decisions = new Option<string?>("--decisions") { Description = "The decision log: JSON Lines, as `sandbox --decision-log` or `export-log` write it (gzip-compressed too)." };
         var redis = new Option<bool>("--redis") { Description = "Read the live decision log from Redis (Redis:Configuration, as `run` reads it; --Redis:Configuration=HOST:PORT works too)." };
         var config = new Option<string?>("--config") { Description = "The routing config (a file or a folder; default ./config, else the built-in sample): benchmarks, queues and rotations." };
         var from = new Option<string?>("--from") { Description = "Start of the window: an ISO date (UTC midnight) or a timestamp with an offset." };
@@ -96,6 +96,11 @@ internal static class ReportCommand
             stderr.WriteLine("error: " + e.Message);
             return CliSupport.ExitError;
         }
+        catch (InvalidDataException e)
+        {
+            stderr.WriteLine($"error: --decisions '{args.DecisionsPath}' is gzip-compressed but cannot be decompressed: {e.Message}");
+            return CliSupport.ExitError;
+        }
 
         var report = builder.Build();
         var source = args.DecisionsPath ?? "redis";
@@ -121,7 +126,7 @@ internal static class ReportCommand
     /// <summary>The source of the log's lines, in order (line numbers count from 1, blank lines included).</summary>
     internal static async IAsyncEnumerable<string> ReadDecisionFileAsync(string path, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var reader = new StreamReader(path);
+        using var reader = DecisionLogSource.OpenFile(path);
         while (await reader.ReadLineAsync(ct) is { } line)
         {
             yield return line;

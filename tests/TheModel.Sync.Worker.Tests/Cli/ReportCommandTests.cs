@@ -63,6 +63,30 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains($"{expected.Assigned} assignments;", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_GzipLog_SameReportAsThePlainOne_AndABrokenOneIsOneLine()
+    {
+        var gz = Path.Combine(_dir, "decisions.jsonl.gz");
+        using (var target = File.Create(gz))
+        using (var gzip = new System.IO.Compression.GZipStream(target, System.IO.Compression.CompressionLevel.Fastest))
+        using (var source = File.OpenRead(SandboxLog))
+        {
+            source.CopyTo(gzip);
+        }
+
+        var plain = Path.Combine(_dir, "plain.json");
+        var fromGzip = Path.Combine(_dir, "gzip.json");
+        Assert.Equal(0, (await Run(new ReportArguments(SandboxLog, SampleConfig, JsonPath: plain))).Exit);
+        var (exit, _, errors) = await Run(new ReportArguments(gz, SampleConfig, JsonPath: fromGzip));
+        Assert.True(exit == 0, errors);
+        Assert.Equal(File.ReadAllText(plain), File.ReadAllText(fromGzip));
+
+        File.WriteAllBytes(gz, [0x1F, 0x8B, .. "not really gzip"u8]);
+        (exit, _, errors) = await Run(new ReportArguments(gz, SampleConfig, JsonPath: fromGzip));
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: --decisions '{gz}' is gzip-compressed but cannot be decompressed: ", errors, StringComparison.Ordinal);
+    }
+
     /// <summary>Counted directly: the sample has one line per person, so each line is a person's first decision.</summary>
     private static (int Decisions, int People, int Assigned, Dictionary<string, int> ByRule, int EnteredNew, int EnteredMql) Count(string[] lines)
     {
