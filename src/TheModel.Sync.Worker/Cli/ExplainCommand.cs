@@ -241,6 +241,7 @@ internal static class ExplainCommand
     {
         found = null;
         var rejects = 0;
+        var times = 0;
         foreach (var (p, reject) in PersonSource.ReadPersons(peoplePath))
         {
             if (p is null)
@@ -255,10 +256,17 @@ internal static class ExplainCommand
             }
 
             session.Seed(p);
-            if (find is not null && found is null && p.Id == find)
+            if (find is not null && p.Id == find)
             {
-                found = p;
+                found ??= p;
+                times++;
             }
+        }
+
+        if (times > 1)
+        {
+            // simulate would decide once per line; explain shows one decision, and says which.
+            log.WriteLine($"warning: person '{find}' is in {InputFiles.GivenPath(peoplePath)} {times} times; explaining the first");
         }
 
         return rejects;

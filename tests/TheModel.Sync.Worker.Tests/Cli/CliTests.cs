@@ -195,6 +195,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_IdTwiceInThePeople_WarnsAndExplainsTheFirst()
+    {
+        var people = Path.Combine(_dir, "dup.jsonl");
+        File.WriteAllLines(people, ["""{"id":"p1","country":"JP","stage":"mql"}""", """{"id":"p2"}""", """{"id":"p1","country":"US","stage":"mql"}"""]);
+        var stdout = new StringWriter();
+        var log = new StringWriter();
+
+        Assert.Equal(0, await ExplainCommand.RunAsync(SampleConfig, "p1", people, null, "2026-11-30T10:00:00+09:00", false, stdout, log, _clock));
+
+        Assert.Equal($"warning: person 'p1' is in {people} 2 times; explaining the first", log.ToString().Trim());
+        Assert.Contains("by rule inbound-mql-jp", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_IdWithoutPeople_ClearError()
     {
         var log = new StringWriter();
