@@ -509,6 +509,22 @@ internal sealed class PersonLineParser
 
     private string? Text(Key key) => Text(_text[(int)key]);
 
+    /// <summary>The id of the last accepted line as UTF-8, undecoded (the bytes of the text <see cref="ToPerson"/> gives it).</summary>
+    public ReadOnlySpan<byte> IdUtf8
+    {
+        get
+        {
+            var slot = _text[(int)Key.Id];
+            return slot.Kind switch
+            {
+                SlotKind.String or SlotKind.Number => _line.Span.Slice(slot.Start, slot.Length),
+                SlotKind.True => "true"u8,
+                SlotKind.False => "false"u8,
+                _ => default,
+            };
+        }
+    }
+
     private string? Text(Slot slot) => slot.Kind switch
     {
         SlotKind.String or SlotKind.Number => Encoding.UTF8.GetString(_line.Span.Slice(slot.Start, slot.Length)),

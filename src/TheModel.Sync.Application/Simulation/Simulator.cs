@@ -55,6 +55,12 @@ public sealed class SimulationResult
 
     public List<InputReject> Rejects { get; } = [];
 
+    /// <summary>Person ids on more than one line of the people file, with how many times, in file order.</summary>
+    public List<(string Id, int Times)> DuplicateIds { get; } = [];
+
+    /// <summary>The duplicate check met too many candidates to count them all (see <see cref="Simulation.DuplicateIds"/>).</summary>
+    public bool DuplicateCheckIncomplete { get; set; }
+
     /// <summary>Rejected lines in all (the list keeps the first thousand).</summary>
     public long RejectCount { get; set; }
 
@@ -148,11 +154,12 @@ public static class Simulator
         // its order does not matter: a JSON Lines file is read in slices on two threads, each line only as far as
         // the footprint needs.
         long total = 0;
+        var duplicates = new DuplicateIds(new FileInfo(options.PeoplePath).Length);
         if (InputFiles.Detect(options.PeoplePath) == InputFormat.JsonLines)
         {
             var seeded = new object();
             await Task.WhenAll(Enumerable.Range(0, SeedSlices).Select(slice => Task.Run(
-                () => SeedSlice(session, options.PeoplePath, slice, SeedSlices, (footprints, persons) =>
+                () => SeedSlice(session, options.PeoplePath, slice, SeedSlices, duplicates, (footprints, persons) =>
                 {
                     lock (seeded)
                     {
@@ -173,6 +180,7 @@ public static class Simulator
                 if (person is not null)
                 {
                     session.Seed(person);
+                    duplicates.Enter(person.Id);
                     total++;
                 }
             }
@@ -196,9 +204,14 @@ public static class Simulator
             await foreach (var batch in input.Reader.ReadAllAsync(cancellationToken))
             {
                 var outcomes = new List<(Decision?, InputReject?)>(batch.Count);
+                var counting = duplicates.HasCandidates;
                 foreach (var (person, reject) in batch)
                 {
                     outcomes.Add(reject is not null ? (null, reject) : (session.Evaluate(person!, options.At), null));
+                    if (counting && person is not null)
+                    {
+                        duplicates.Count(person.Id);
+                    }
                 }
 
                 await decided.Writer.WriteAsync(outcomes, cancellationToken);
@@ -214,6 +227,8 @@ public static class Simulator
         }
 
         await writer;
+        result.DuplicateIds.AddRange(duplicates.Found());
+        result.DuplicateCheckIncomplete = duplicates.Incomplete;
         result.RejectsPath = result.RejectCount > 0 ? rejectsPath : null;
         result.Elapsed = clock.Elapsed;
         return result;
@@ -224,7 +239,7 @@ public static class Simulator
     /// footprints that count in the state (members' persons) with the number of persons read since the last batch.
     /// </summary>
     internal static void SeedSlice(
-        SimulationSession session, string path, int slice, int slices, Action<List<Footprint>, long> add, CancellationToken cancellationToken)
+        SimulationSession session, string path, int slice, int slices, DuplicateIds duplicates, Action<List<Footprint>, long> add, CancellationToken cancellationToken)
     {
         var footprints = new List<Footprint>(BatchSize);
         long persons = 0;
@@ -241,6 +256,7 @@ public static class Simulator
             if (parser.TryRead(trimmed, footprintOnly: true))
             {
                 persons++;
+                duplicates.Enter(parser.IdUtf8);
                 if (session.Counts(parser.Owner))
                 {
                     footprints.Add(session.Engine.FootprintOf(parser.ToFootprintPerson()));
@@ -249,6 +265,7 @@ public static class Simulator
             else if (InputFiles.ParseJsonLine(text, line) is { Error: null } record && RecordBuilders.TryPerson(record.Values, out var person, out _))
             {
                 persons++;
+                duplicates.Enter(person!.Id);
                 if (session.Counts(person!.Owner))
                 {
                     footprints.Add(session.Engine.FootprintOf(person));

@@ -88,6 +88,19 @@ internal static class SimulateCommand
             log.WriteLine(string.Create(inv, $"  {rule,-24} {count,10:N0}"));
         }
 
+        if (result.DuplicateIds.Count > 0)
+        {
+            var shown = string.Join(", ", result.DuplicateIds.Take(5).Select(d => $"{d.Id} {d.Times} times"));
+            var more = result.DuplicateIds.Count > 5 ? ", …" : string.Empty;
+            log.WriteLine(string.Create(inv,
+                $"warning: {result.DuplicateIds.Count:N0} person id{(result.DuplicateIds.Count == 1 ? " is" : "s are")} in {peoplePath} more than once ({shown}{more}): each line was decided as an event of its own, and open counts counted every line"));
+        }
+
+        if (result.DuplicateCheckIncomplete)
+        {
+            log.WriteLine($"warning: too many possible duplicate person ids in {peoplePath} to count them all; some may not be listed");
+        }
+
         if (result.RejectCount > 0)
         {
             log.WriteLine(string.Create(inv, $"simulate: {result.RejectCount:N0} lines rejected; see {result.RejectsPath}"));

@@ -279,7 +279,7 @@ public sealed class PersonLineParserTests
             else
             {
                 var gate = new object();
-                await Task.WhenAll(Enumerable.Range(0, 3).Select(slice => Task.Run(() => Simulator.SeedSlice(seeded, path, slice, 3, (footprints, n) =>
+                await Task.WhenAll(Enumerable.Range(0, 3).Select(slice => Task.Run(() => Simulator.SeedSlice(seeded, path, slice, 3, new DuplicateIds(0), (footprints, n) =>
                 {
                     lock (gate)
                     {

@@ -195,6 +195,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_IdOnTwoLines_WarnsButDecidesBoth()
+    {
+        var people = Path.Combine(_dir, "dup.jsonl");
+        File.WriteAllLines(people, ["""{"id":"p1","country":"JP","stage":"mql"}""", """{"id":"p2"}""", """{"id":"p1","country":"JP","stage":"mql"}"""]);
+        var log = new StringWriter();
+        var output = Path.Combine(_dir, "out.jsonl");
+
+        Assert.Equal(0, await SimulateCommand.RunAsync(SampleConfig, people, null, null, "2026-11-30T10:00:00+09:00", output, log, _clock, CancellationToken.None));
+
+        Assert.Contains($"warning: 1 person id is in {people} more than once (p1 2 times): each line was decided as an event of its own, and open counts counted every line", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(output).Length);
+    }
+
+    [Fact]
     public async Task Explain_IdTwiceInThePeople_WarnsAndExplainsTheFirst()
     {
         var people = Path.Combine(_dir, "dup.jsonl");
