@@ -78,6 +78,9 @@ public sealed class DiffResult
 
     public long RuleOnly { get; set; }
 
+    /// <summary>Person ids on more than one line of the people file, with how many times (each line is compared).</summary>
+    public List<(string Id, int Times)> DuplicateIds { get; } = [];
+
     public List<InputReject> Rejects { get; } = [];
 
     public long RejectCount { get; set; }
@@ -108,15 +111,19 @@ public static class RoutingDiff
         var left = new SimulationSession(baseRules, accounts, opportunities);
         var right = new SimulationSession(headRules, accounts, opportunities);
         long total = 0;
+        var duplicates = new DuplicateIds(new FileInfo(peoplePath).Length);
         foreach (var (person, _) in PersonSource.ReadPersons(peoplePath))
         {
             if (person is not null)
             {
                 left.Seed(person);
                 right.Seed(person);
+                duplicates.Enter(person.Id);
                 total++;
             }
         }
+
+        var counting = duplicates.HasCandidates;
 
         var result = new DiffResult
         {
@@ -151,6 +158,11 @@ public static class RoutingDiff
                 continue;
             }
 
+            if (counting)
+            {
+                duplicates.Count(person!.Id);
+            }
+
             var b = left.Evaluate(person!, at);
             var h = right.Evaluate(person!, at);
             Count(result.Base, b);
@@ -179,6 +191,7 @@ public static class RoutingDiff
         }
 
         progress?.Invoke(result.Persons, total);
+        result.DuplicateIds.AddRange(duplicates.Found());
         return result;
     }
 

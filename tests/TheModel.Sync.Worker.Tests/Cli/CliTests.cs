@@ -209,6 +209,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Diff_IdOnTwoLines_Warns()
+    {
+        var people = Path.Combine(_dir, "dup.jsonl");
+        File.WriteAllLines(people, ["""{"id":"p1","country":"JP","stage":"mql"}""", """{"id":"p2"}""", """{"id":"p1","country":"JP","stage":"mql"}"""]);
+        var log = new StringWriter();
+
+        Assert.Equal(0, await DiffCommand.RunAsync(SampleConfig, SampleConfig, people, null, null, "2026-11-30T10:00:00+09:00", asJson: false, null, 10,
+            new StringWriter(), log, _clock, CancellationToken.None));
+
+        Assert.Contains($"warning: 1 person id is in {people} more than once (p1 2 times): each line is compared, and counted, as an event of its own", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_IdTwiceInThePeople_WarnsAndExplainsTheFirst()
     {
         var people = Path.Combine(_dir, "dup.jsonl");
