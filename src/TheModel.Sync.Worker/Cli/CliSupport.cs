@@ -110,6 +110,14 @@ internal static class CliSupport
         }
     }
 
+    /// <summary>The warning for person ids on more than one line: how many, the first five, and what it means.</summary>
+    public static string DuplicateIdsWarning(IReadOnlyList<(string Id, int Times)> ids, string peoplePath, string consequence)
+    {
+        var shown = string.Join(", ", ids.Take(5).Select(d => $"{d.Id} {d.Times} times")) + (ids.Count > 5 ? ", …" : string.Empty);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"warning: {ids.Count:N0} person id{(ids.Count == 1 ? " is" : "s are")} in {peoplePath} more than once ({shown}): {consequence}");
+    }
+
     /// <summary><c>-</c> for an input file is standard input (<c>/dev/stdin</c>, copied like any pipe).</summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(path))]
     public static string? StdinFor(string? path) => path == "-" && !OperatingSystem.IsWindows() ? "/dev/stdin" : path;

@@ -139,9 +139,7 @@ internal static class DiffCommand
 
         if (result.DuplicateIds.Count > 0)
         {
-            var shown = string.Join(", ", result.DuplicateIds.Take(5).Select(d => $"{d.Id} {d.Times} times"));
-            log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"warning: {result.DuplicateIds.Count:N0} person id{(result.DuplicateIds.Count == 1 ? " is" : "s are")} in {peoplePath} more than once ({shown}{(result.DuplicateIds.Count > 5 ? ", …" : string.Empty)}): each line is compared, and counted, as an event of its own"));
+            log.WriteLine(CliSupport.DuplicateIdsWarning(result.DuplicateIds, peoplePath, "each line is compared, and counted, as an event of its own"));
         }
 
         return result.RejectCount > 0 ? CliSupport.ExitBadLines : CliSupport.ExitOk;

@@ -90,10 +90,7 @@ internal static class SimulateCommand
 
         if (result.DuplicateIds.Count > 0)
         {
-            var shown = string.Join(", ", result.DuplicateIds.Take(5).Select(d => $"{d.Id} {d.Times} times"));
-            var more = result.DuplicateIds.Count > 5 ? ", …" : string.Empty;
-            log.WriteLine(string.Create(inv,
-                $"warning: {result.DuplicateIds.Count:N0} person id{(result.DuplicateIds.Count == 1 ? " is" : "s are")} in {peoplePath} more than once ({shown}{more}): each line was decided as an event of its own, and open counts counted every line"));
+            log.WriteLine(CliSupport.DuplicateIdsWarning(result.DuplicateIds, peoplePath, "each line was decided as an event of its own, and open counts counted every line"));
         }
 
         if (result.DuplicateCheckIncomplete)
