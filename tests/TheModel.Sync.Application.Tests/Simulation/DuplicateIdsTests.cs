@@ -26,6 +26,20 @@ public sealed class DuplicateIdsTests
 
         Assert.Empty(check.Found());
         Assert.False(check.Incomplete);
+        Assert.InRange(check.Candidates, 0, 400); // 99 when measured
+    }
+
+    [Fact]
+    public void AMillionDistinctIds_FalseCandidatesStayFew()
+    {
+        // A million generated people make a 600 MB file: the table is sized from that.
+        var check = new DuplicateIds(600L * 1024 * 1024);
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            check.Enter("p" + i);
+        }
+
+        Assert.InRange(check.Candidates, 0, 500); // 118 when measured
     }
 
     [Fact]
