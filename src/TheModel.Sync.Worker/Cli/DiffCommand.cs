@@ -13,8 +13,8 @@ internal static class DiffCommand
     {
         var baseConfig = new Option<string>("--base") { Description = "The config as it is (e.g. main).", Required = true };
         var headConfig = new Option<string>("--head") { Description = "The config as proposed.", Required = true };
-        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV (- for standard input).", Required = true };
-        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV, gzip-compressed or not (- for standard input).", Required = true };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV, gzip-compressed or not." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Write JSON (every moved person) instead of markdown." };

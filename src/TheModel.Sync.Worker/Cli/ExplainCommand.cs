@@ -28,7 +28,7 @@ internal static class ExplainCommand
             Required = true,
         };
         var people = new Option<string?>("--people") { Description = "Persons file to find --person ID in (its state seeds open counts and ownership)." };
-        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV, gzip-compressed or not." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities: each account's latest lost one is what rechecks see as opportunity.*." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var json = new Option<bool>("--json") { Description = "Print the decision record (JSON) instead of words; from the log, the lines as they are." };

@@ -10,8 +10,8 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "The routing config (a file or a folder).", Required = true };
-        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV (- for standard input).", Required = true };
-        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV." };
+        var people = new Option<string>("--people") { Description = "Persons, JSON Lines or CSV, gzip-compressed or not (- for standard input).", Required = true };
+        var accounts = new Option<string?>("--accounts") { Description = "Accounts, JSON Lines or CSV, gzip-compressed or not." };
         var opportunities = new Option<string?>("--opportunities") { Description = "Opportunities, JSON Lines or CSV: each account's latest lost one is what rechecks see as opportunity.* (rules with on: need live events)." };
         var at = new Option<string?>("--at") { Description = "Evaluation time, ISO 8601 with an offset (default: now)." };
         var output = new Option<string>("--out") { Description = "Decisions, one JSON object per line; - for standard output (rejected lines then go to ./simulate.rejects.jsonl).", Required = true };
