@@ -503,6 +503,13 @@ public static class InputFiles
         }
     }
 
+    /// <summary>For a header of one column holding semicolons or tabs, what they are called; null otherwise.</summary>
+    private static string? OtherSeparator(string[] header) =>
+        header.Length != 1 ? null
+        : header[0].Contains(';', StringComparison.Ordinal) ? "semicolons"
+        : header[0].Contains('\t', StringComparison.Ordinal) ? "tabs"
+        : null;
+
     private const string NotUtf8 =
         "the line is not UTF-8 text (bytes of another encoding, such as Shift_JIS or Windows-1252, read as U+FFFD); save the file as UTF-8";
 
@@ -630,6 +637,8 @@ public static class InputFiles
                 // Checked once, here: a column named twice makes every row's value for it a guess.
                 headerError = notUtf8
                     ? NotUtf8 + " (the header is not, so no column can be trusted)"
+                    : OtherSeparator(header) is { } separator
+                        ? $"the header has no comma but has {separator}: the file seems separated by them (a spreadsheet's export in some locales); CSV input is separated by commas"
                     : Duplicate([.. header.Select(h => new KeyValuePair<string, RawValue>(h, RawValue.Null))]) is { } twice
                         ? GivenTwice(twice) + " (the header names the column twice)"
                         : null;

@@ -32,6 +32,20 @@ public sealed class InputFilesTests
         Assert.Equal("p2,a@b.example,c@d.example", records[1].Text);
     }
 
+    [Theory]
+    [InlineData("id;email;country\np1;a@b.example;JP\np2;c@d.example;US\n", "semicolons")]
+    [InlineData("id\temail\np1\ta@b.example\n", "tabs")]
+    public void ReadCsv_SeparatedByAnotherCharacter_EveryRowSaysSo(string text, string separator)
+    {
+        var records = Csv(text);
+
+        Assert.NotEmpty(records);
+        Assert.All(records, r => Assert.Equal(
+            $"the header has no comma but has {separator}: the file seems separated by them (a spreadsheet's export in some locales); CSV input is separated by commas",
+            r.Error));
+        Assert.Null(Csv("id\np1;x\n")[0].Error);
+    }
+
     [Fact]
     public void ReadCsv_QuoteNeverClosed_RejectsItsLineOnly_AndReadsTheRowsItSwallowed()
     {
