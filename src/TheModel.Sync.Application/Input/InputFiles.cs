@@ -65,7 +65,7 @@ public static class InputFiles
         using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var head = new byte[2];
         var read = source.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var gzip = read == 2 && head[0] == 0x1F && head[1] == 0x8B;
+        var gzip = StartsAsGzip(head.AsSpan(0, read));
         if (source.CanSeek && !gzip)
         {
             return new InputCopy(path, path);
@@ -105,6 +105,9 @@ public static class InputFiles
         source.Position = 0;
         return Decompressed(path, name, source);
     }
+
+    /// <summary>True when <paramref name="head"/> (a file's first bytes, two are enough) is gzip's magic number.</summary>
+    public static bool StartsAsGzip(ReadOnlySpan<byte> head) => head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]);
 
     private static InputCopy Decompressed(string given, string name, Stream compressed)
     {

@@ -75,7 +75,7 @@ internal static class DecisionLogSource
             var head = new byte[2];
             var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             stream.Position = 0;
-            if (read == 2 && head[0] == 0x1F && head[1] == 0x8B)
+            if (Application.Input.InputFiles.StartsAsGzip(head.AsSpan(0, read)))
             {
                 stream = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
             }
