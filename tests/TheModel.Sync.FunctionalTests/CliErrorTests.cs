@@ -75,6 +75,17 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_PersonAtDash_ReadsTheObjectFromStandardInput()
+    {
+        var (exit, output) = await CliProcess.RunWithInputAsync(_dir, Timeout, "{\"id\":\"p-7\",\"country\":\"JP\"}\n",
+            "explain", "--config", ConfigPath, "--person", "@-", "--json");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("\"person\":\"p-7\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"rule\":\"japan\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_FifoNobodyWritesTo_EndsOnSigterm()
     {
         // Opening a FIFO blocks until a writer comes. Before, that open ran on the main thread, and SIGTERM (or Ctrl+C)

@@ -22,7 +22,7 @@ internal static class ExplainCommand
         var config = new Option<string?>("--config") { Description = "The routing config (a file or a folder). With it, explain evaluates --person now; without it, explain reads the decision log." };
         var person = new Option<string>("--person")
         {
-            Description = "With --config: a JSON object, @FILE holding one, or an id to look up in --people. Without --config: CRM:ID, "
+            Description = "With --config: a JSON object, @FILE holding one (@- for standard input), or an id to look up in --people. Without --config: CRM:ID, "
                 + "the CRM (salesforce or hubspot, any case) and the person's id in it (hubspot:1344, salesforce:00Q5g00000AbCdEEAV; a 15-character "
                 + "Salesforce id is read as its 18-character form), whose last decisions are read from the decision log.",
             Required = true,
@@ -119,7 +119,8 @@ internal static class ExplainCommand
             string text;
             if (trimmed.StartsWith('@'))
             {
-                var file = trimmed[1..].Trim();
+                // @- is standard input: echo '{…}' | themodel-sync explain --person @- …
+                var file = CliSupport.StdinFor(trimmed[1..].Trim());
                 if (file.Length == 0)
                 {
                     log.WriteLine("error: --person @ names no file; write @FILE");
