@@ -13,13 +13,16 @@ internal static class CliSupport
     public const int ExitError = 1;
     public const int ExitBadLines = 2;
 
-    /// <summary>Loads a config, printing every error; null when it does not load.</summary>
-    public static LoadedConfig? LoadConfig(string path, TextWriter errors)
+    /// <summary>
+    /// Loads a config, printing every error (as <c>FILE:LINE:COL: error CODE: message</c>, or as <paramref name="format"/>
+    /// writes it); null when it does not load.
+    /// </summary>
+    public static LoadedConfig? LoadConfig(string path, TextWriter errors, Func<Config.Diagnostics.ConfigDiagnostic, string>? format = null)
     {
         var result = ConfigLoader.Load(path);
         foreach (var d in result.Diagnostics)
         {
-            errors.WriteLine(d.ToString());
+            errors.WriteLine(format is null ? d.ToString() : format(d));
         }
 
         if (!result.Succeeded)

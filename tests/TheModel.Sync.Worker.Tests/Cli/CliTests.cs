@@ -52,6 +52,39 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_GitHubFormat_EachDiagnosticAWorkflowCommandOnItsLine_WithGitHubsEscapes()
+    {
+        var path = Path.Combine(_dir, "bad,file.yaml");
+        File.WriteAllText(path, """
+            version: 1
+            teams:
+              - id: sr
+                role: SR
+                members: [ { id: a } ]
+            routing:
+              - id: r1
+                when: { stage: mqll }
+                assign: { team: sr, strategy: weighted_robin }
+            """);
+        var output = new StringWriter();
+
+        Assert.Equal(1, ValidateCommand.Run(path, output, _clock, ValidateCommand.GitHub));
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var file = path.Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+        Assert.Equal($"::error file={file},line=8,col=20,title=TM0026::TM0026: unknown stage 'mqll'; did you mean `mql`?", lines[0]);
+        Assert.StartsWith($"::error file={file},line=9,col=", lines[1], StringComparison.Ordinal);
+        Assert.Equal($"{path}: 2 errors; the config was not loaded", lines[2]);
+    }
+
+    [Fact]
+    public void Validate_GitHubFormat_WarningAndEscapes()
+    {
+        var annotation = ValidateCommand.Annotation(new Config.Diagnostics.ConfigDiagnostic("a:b.yaml", 3, 5, "TM0050", "100% sure\nnext", Config.Diagnostics.Severity.Warning));
+        Assert.Equal("::warning file=a%3Ab.yaml,line=3,col=5,title=TM0050::TM0050: 100%25 sure%0Anext", annotation);
+    }
+
+    [Fact]
     public void Validate_MissingPath_ReportsTm0001InTheUsualShape()
     {
         var path = Path.Combine(_dir, "missing.yaml");
