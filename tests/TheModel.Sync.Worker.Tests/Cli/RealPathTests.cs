@@ -1,4 +1,5 @@
 using TheModel.Sync.Worker.Cli;
+using TheModel.Sync.Worker.Tests.Support;
 
 namespace TheModel.Sync.Worker.Tests.Cli;
 
@@ -46,7 +47,12 @@ public sealed class RealPathTests : IDisposable
         Directory.CreateDirectory(At("a", "b"));
         File.WriteAllText(At("a", "b", "people.jsonl"), "{}\n");
         Directory.CreateSymbolicLink(At("a", "up"), "b");
+        var configPath = Path.Combine(TempFolder.RepoRoot(), "config");
+        var config = CliSupport.LoadConfig(configPath, TextWriter.Null)!;
+        var errors = new StringWriter();
 
-        Assert.Equal(CliSupport.RealPath(At("a", "b", "people.jsonl")), CliSupport.RealPath(At("a", "up", "people.jsonl")));
+        Assert.False(CliSupport.OutputsApartFromInputs(errors, configPath, config, [At("a", "b", "people.jsonl")], At("a", "up", "people.jsonl")));
+        Assert.Equal($"error: cannot write '{At("a", "up", "people.jsonl")}': it is the input '{At("a", "b", "people.jsonl")}', which the run reads; choose another output file", errors.ToString().Trim());
+        Assert.True(CliSupport.OutputsApartFromInputs(TextWriter.Null, configPath, config, [At("a", "b", "people.jsonl")], At("a", "up", "other.jsonl")));
     }
 }
